@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "./config.js";
+import { AppError } from "./errors.js";
+
+describe("loadConfig", () => {
+  it("gives defaults for an empty environment", () => {
+    const c = loadConfig({});
+    expect(c.dataDir).toBe("./.isa");
+    expect(c.modelsDir).toBe("./.isa/models");
+    expect(c.ingest.maxFileBytes).toBe(2 * 1024 * 1024);
+    expect(c.retrieval.mode).toBe("hybrid");
+    expect(c.llm.baseUrl).toBeUndefined();
+  });
+
+  it("is frozen all the way down", () => {
+    const c = loadConfig({});
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.retrieval)).toBe(true);
+    expect(() => {
+      (c.retrieval as { topK: number }).topK = 1;
+    }).toThrow();
+  });
+
+  it("coerces and applies values", () => {
+    const c = loadConfig({ ISA_TOP_K: "9", ISA_RETRIEVAL_MODE: "dense", LLM_BASE_URL: "http://127.0.0.1:8000/v1" });
+    expect(c.retrieval.topK).toBe(9);
+    expect(c.retrieval.mode).toBe("dense");
+    expect(c.llm.baseUrl).toBe("http://127.0.0.1:8000/v1");
+  });
+
+  it("fails naming the bad variable", () => {
+    let err: unknown;
+    try {
+      loadConfig({ ISA_TOP_K: "lots", LLM_BASE_URL: "not a url" });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(AppError);
+    const e = err as AppError;
+    expect(e.code).toBe("CONFIG_INVALID");
+    expect(e.message).toContain("ISA_TOP_K");
+    expect(e.message).toContain("LLM_BASE_URL");
+  });
+
+  it("treats empty strings as unset", () => {
+    expect(loadConfig({ LLM_BASE_URL: "" }).llm.baseUrl).toBeUndefined();
+  });
+});

@@ -1,0 +1,131 @@
+// One config schema: environment variables in, a frozen typed Config out. A bad value fails at start naming the variable.
+import { z } from "zod";
+import { AppError } from "./errors.js";
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+const csv = z.string().transform((s) =>
+  s
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
+
+/** Every environment variable the product reads, with its default. README's config table mirrors this. */
+export const envSchema = z.object({
+  ISA_DATA_DIR: z.string().min(1).default("./.isa"),
+  ISA_MODELS_DIR: z.string().min(1).optional(),
+  ISA_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ISA_MAX_FILE_BYTES: int(1, 1 << 30).default(2 * 1024 * 1024),
+  ISA_DEFAULT_GROUPS: csv.default(["public"]),
+  EMBED_MODEL: z.enum(["all-MiniLM-L6-v2"]).default("all-MiniLM-L6-v2"),
+  EMBED_DEVICE: z.enum(["cpu", "cuda"]).default("cpu"),
+  EMBED_BATCH_SIZE: int(1, 1024).default(32),
+  EMBED_THREADS: int(0, 256).default(0),
+  ISA_RETRIEVAL_MODE: z.enum(["hybrid", "dense", "lexical"]).default("hybrid"),
+  ISA_TOP_K: int(1, 100).default(6),
+  ISA_RRF_K: int(1, 1000).default(60),
+  ISA_MAX_CHUNKS_PER_DOC: int(1, 100).default(2),
+  ISA_ABSTAIN_MIN_SCORE: z.coerce.number().min(-1).max(1).default(0.3),
+  ISA_ANSWER_MODE: z.enum(["generate", "extractive"]).default("generate"),
+  ISA_LOCAL_MODEL: z.enum(["smollm2-135m", "gemma3-270m"]).default("gemma3-270m"),
+  LLM_BASE_URL: z.string().url().optional(),
+  LLM_MODEL: z.string().min(1).optional(),
+  LLM_API_KEY: z.string().min(1).optional(),
+  LLM_TIMEOUT_MS: int(100, 600_000).default(120_000),
+  LLM_MAX_TOKENS: int(16, 8192).default(320),
+  LLM_CONTEXT_TOKENS: int(512, 131072).default(4096),
+  HF_ENDPOINT: z.string().url().default("https://huggingface.co"),
+  ISA_PYPI_URL: z.string().url().default("https://pypi.org"),
+  ISA_FETCH_TIMEOUT_MS: int(100, 3_600_000).default(15_000),
+  ISA_OFFLINE: bool.default(false),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  readonly dataDir: string;
+  readonly modelsDir: string;
+  readonly logLevel: Env["ISA_LOG_LEVEL"];
+  readonly ingest: { readonly maxFileBytes: number; readonly defaultGroups: readonly string[] };
+  readonly embed: {
+    readonly model: Env["EMBED_MODEL"];
+    readonly device: Env["EMBED_DEVICE"];
+    readonly batchSize: number;
+    /** 0 = onnxruntime's default. */
+    readonly threads: number;
+  };
+  readonly retrieval: {
+    readonly mode: Env["ISA_RETRIEVAL_MODE"];
+    readonly topK: number;
+    readonly rrfK: number;
+    readonly maxChunksPerDoc: number;
+    /** Best dense cosine below this → abstain. */
+    readonly abstainMinScore: number;
+  };
+  readonly llm: {
+    readonly answerMode: Env["ISA_ANSWER_MODE"];
+    readonly localModel: Env["ISA_LOCAL_MODEL"];
+    /** Set → OpenAI-compatible server (vLLM, llama-server, Ollama); unset → embedded llama.cpp. */
+    readonly baseUrl: string | undefined;
+    readonly model: string | undefined;
+    readonly apiKey: string | undefined;
+    readonly timeoutMs: number;
+    readonly maxTokens: number;
+    readonly contextTokens: number;
+  };
+  readonly fetch: {
+    readonly hfEndpoint: string;
+    readonly pypiUrl: string;
+    readonly timeoutMs: number;
+    readonly offline: boolean;
+  };
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === "object" && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
+
+/** Parse the environment into a frozen Config. Throws CONFIG_INVALID naming each bad variable. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  // Empty strings mean "unset", as in most shells' `FOO= cmd`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new AppError("CONFIG_INVALID", `Invalid configuration: ${problems.join("; ")}`, {
+      details: { variables: parsed.error.issues.map((i) => i.path.join(".")) },
+    });
+  }
+  const e = parsed.data;
+  const dataDir = e.ISA_DATA_DIR;
+  return deepFreeze<Config>({
+    dataDir,
+    modelsDir: e.ISA_MODELS_DIR ?? `${dataDir}/models`,
+    logLevel: e.ISA_LOG_LEVEL,
+    ingest: { maxFileBytes: e.ISA_MAX_FILE_BYTES, defaultGroups: e.ISA_DEFAULT_GROUPS },
+    embed: { model: e.EMBED_MODEL, device: e.EMBED_DEVICE, batchSize: e.EMBED_BATCH_SIZE, threads: e.EMBED_THREADS },
+    retrieval: {
+      mode: e.ISA_RETRIEVAL_MODE,
+      topK: e.ISA_TOP_K,
+      rrfK: e.ISA_RRF_K,
+      maxChunksPerDoc: e.ISA_MAX_CHUNKS_PER_DOC,
+      abstainMinScore: e.ISA_ABSTAIN_MIN_SCORE,
+    },
+    llm: {
+      answerMode: e.ISA_ANSWER_MODE,
+      localModel: e.ISA_LOCAL_MODEL,
+      baseUrl: e.LLM_BASE_URL,
+      model: e.LLM_MODEL,
+      apiKey: e.LLM_API_KEY,
+      timeoutMs: e.LLM_TIMEOUT_MS,
+      maxTokens: e.LLM_MAX_TOKENS,
+      contextTokens: e.LLM_CONTEXT_TOKENS,
+    },
+    fetch: { hfEndpoint: e.HF_ENDPOINT, pypiUrl: e.ISA_PYPI_URL, timeoutMs: e.ISA_FETCH_TIMEOUT_MS, offline: e.ISA_OFFLINE },
+  });
+}
