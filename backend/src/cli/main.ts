@@ -1,0 +1,49 @@
+// Entry point of the `isa` CLI: dispatch, and one place that turns errors into messages and exit codes.
+import { isAppError } from "@isa/core";
+import { askCommand, ingestCommand, searchCommand, setupCommand } from "./commands.js";
+import { evalCommand } from "./evalCommand.js";
+
+const HELP = `isa — innersource-assistant
+
+Usage:
+  isa setup [--no-llm] [--json]              fetch and verify models (embedding + local LLM)
+  isa ingest <path…> [--name N…] [--json]    index folders or git working trees into ISA_DATA_DIR
+  isa search "<query>" [--k N] [--mode hybrid|dense|lexical] [--groups a,b] [--json]
+  isa ask "<question>" [--groups a,b] [--json]
+  isa eval <questions.jsonl> --corpus <dir> [--json] [--retrieval-only] [--mode M] [--limit N]
+
+Environment: see README.md (ISA_DATA_DIR, EMBED_DEVICE, LLM_BASE_URL, …).
+`;
+
+const COMMANDS: Record<string, (argv: readonly string[]) => Promise<void>> = {
+  setup: setupCommand,
+  ingest: ingestCommand,
+  search: searchCommand,
+  ask: askCommand,
+  eval: evalCommand,
+};
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === "help" || cmd === "--help" || cmd === "-h") {
+    process.stdout.write(HELP);
+    return cmd ? 0 : 2;
+  }
+  const run = COMMANDS[cmd];
+  if (!run) {
+    process.stderr.write(`isa: unknown command "${cmd}"\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    await run(rest);
+    return 0;
+  } catch (err) {
+    if (isAppError(err)) {
+      process.stderr.write(`isa ${cmd}: ${err.code}: ${err.message}\n`);
+      if (process.env.ISA_DEBUG && err.cause) process.stderr.write(`${String((err.cause as Error).stack ?? err.cause)}\n`);
+      return err.httpStatus >= 500 ? 1 : 2;
+    }
+    process.stderr.write(`isa ${cmd}: INTERNAL: ${(err as Error).stack ?? String(err)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,96 @@
+// Wires adapters from one Config: embedded defaults (LanceDB, onnxruntime CPU, llama.cpp) unless env switches a part.
+// Every part is built lazily and once, so `isa search` never loads an LLM and `isa ask` loads it once.
+import path from "node:path";
+import type { Config, Embedder, Llm, VectorStore } from "@isa/core";
+import { createOnnxEmbedder, ensureModel, openLanceStore } from "@isa/ingest";
+import type { Answerer } from "./answer/index.js";
+import { createAnswerer } from "./answer/index.js";
+import { createLlamaCppLlm, createOpenAiCompatibleLlm } from "./llm/index.js";
+import type { Retriever } from "./retrieval/index.js";
+import { createRetriever } from "./retrieval/index.js";
+
+export interface RuntimeOptions {
+  /** Use another store directory than `<dataDir>/lancedb` (the eval's per-corpus index). */
+  readonly storeDir?: string;
+  /** Report model download progress. */
+  readonly onFetchProgress?: (message: string) => void;
+}
+
+export interface Runtime {
+  readonly config: Config;
+  embedder(): Promise<Embedder>;
+  store(): Promise<VectorStore>;
+  retriever(): Promise<Retriever>;
+  llm(): Promise<Llm>;
+  answerer(): Promise<Answerer>;
+  close(): Promise<void>;
+}
+
+function once<T>(make: () => Promise<T>): { get: () => Promise<T>; peek: () => Promise<T> | undefined } {
+  let p: Promise<T> | undefined;
+  return { get: () => (p ??= make()), peek: () => p };
+}
+
+/** The embedded GGUF model for each ISA_LOCAL_MODEL value. */
+async function localModelPath(config: Config, onProgress?: (m: string) => void): Promise<string> {
+  const files = await ensureModel(config.llm.localModel, config, onProgress ? { onProgress } : {});
+  const gguf = Object.values(files).find((f) => f.endsWith(".gguf"));
+  if (!gguf) throw new Error(`model ${config.llm.localModel} has no .gguf file`);
+  return gguf;
+}
+
+export async function embedderFor(config: Config, onProgress?: (m: string) => void): Promise<Embedder> {
+  const files = await ensureModel(config.embed.model, config, onProgress ? { onProgress } : {});
+  return createOnnxEmbedder({
+    modelPath: files["model.onnx"] as string,
+    tokenizerPath: files["tokenizer.json"] as string,
+    device: config.embed.device,
+    threads: config.embed.threads,
+    batchSize: config.embed.batchSize,
+  });
+}
+
+export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtime {
+  const embedder = once(() => embedderFor(config, opts.onFetchProgress));
+  const store = once(async () => {
+    const e = await embedder.get();
+    return openLanceStore({
+      dir: opts.storeDir ?? path.join(config.dataDir, "lancedb"),
+      dimensions: e.dimensions,
+      modelId: e.modelId,
+    });
+  });
+  const retriever = once(async () =>
+    createRetriever({ store: await store.get(), embedder: await embedder.get(), config: config.retrieval }),
+  );
+  const llm = once(async (): Promise<Llm> => {
+    if (config.llm.baseUrl) {
+      return createOpenAiCompatibleLlm({
+        baseUrl: config.llm.baseUrl,
+        model: config.llm.model ?? "default",
+        ...(config.llm.apiKey ? { apiKey: config.llm.apiKey } : {}),
+        timeoutMs: config.llm.timeoutMs,
+      });
+    }
+    return createLlamaCppLlm({
+      modelPath: await localModelPath(config, opts.onFetchProgress),
+      contextTokens: config.llm.contextTokens,
+    });
+  });
+  const answerer = once(async () => createAnswerer({ llm: await llm.get(), retriever: await retriever.get(), config }));
+  return {
+    config,
+    embedder: embedder.get,
+    store: store.get,
+    retriever: retriever.get,
+    llm: llm.get,
+    answerer: answerer.get,
+    async close() {
+      await Promise.allSettled([
+        llm.peek()?.then((l) => l.close()),
+        store.peek()?.then((s) => s.close()),
+        embedder.peek()?.then((e) => e.close()),
+      ]);
+    },
+  };
+}

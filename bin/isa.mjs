@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The `isa` command: runs the built CLI from backend/dist.
+import { existsSync } from "node:fs";
+
+const entry = new URL("../backend/dist/cli/main.js", import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write("isa: the CLI is not built yet; run `npm run build` (or `bash scripts/setup.sh`).\n");
+  process.exit(1);
+}
+const { main } = await import(entry.href);
+const code = await main(process.argv.slice(2));
+// Native handles (onnxruntime, llama.cpp, LanceDB) can keep the loop alive: exit explicitly once output is flushed.
+process.stdout.write("", () => process.exit(code));
