@@ -19,7 +19,10 @@ export async function* parseSse(body: AsyncIterable<Uint8Array>): AsyncGenerator
   let pendingCr = false;
 
   const dispatch = (): SseEvent | undefined => {
-    const out = data.length > 0 ? { event: event || "message", data: data.join("\n"), ...(id === undefined ? {} : { id }) } : undefined;
+    const out =
+      data.length > 0
+        ? { event: event || "message", data: data.join("\n"), ...(id === undefined ? {} : { id }) }
+        : undefined;
     data = [];
     event = "";
     return out;

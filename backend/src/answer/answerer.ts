@@ -1,0 +1,200 @@
+// Grounded answering: retrieve → abstain (no LLM) when nothing is close enough → otherwise answer by one of three
+// modes: "generate" (LLM over fenced sources), "extractive" (quoted evidence, no LLM) or "hybrid" (LLM answer,
+// then the best evidence quotes it does not already contain). Every answer's citations are structured.
+import type { Citation, Llm, TokenUsage } from "@isa/core";
+import { AppError } from "@isa/core";
+import { NO_ANSWER_SENTENCE, renderClosest, retrievalAbstention, saysNoAnswer } from "./abstain.js";
+import { citedNumbers, createCitationFilter, toCitation } from "./citations.js";
+import type { Evidence } from "./extractive.js";
+import { renderEvidence, selectEvidence } from "./extractive.js";
+import type { PromptSource, TokenCounter } from "./prompt.js";
+import { buildMessages, fitSources } from "./prompt.js";
+import { createRepeatGuard } from "./repeatGuard.js";
+import { termSet } from "./terms.js";
+import type { AnswererConfig, AnswerOptions, AnswerResult, AnswerRetriever, RetrievalHit } from "./types.js";
+
+export interface AnswererDeps {
+  readonly llm: Llm;
+  readonly retriever: AnswerRetriever;
+  readonly config: AnswererConfig;
+  /** Exact prompt budgeting. Default: the LLM's own `countTokens` when it has one, else a chars/3.5 estimate. */
+  readonly countTokens?: TokenCounter;
+}
+
+export interface Answerer {
+  answer(question: string, opts: AnswerOptions): Promise<AnswerResult>;
+}
+
+/** Documents listed when abstaining, and sources attached when the model cited none. */
+const CLOSEST_COUNT = 3;
+/** Evidence quotes appended in hybrid mode: enough to carry the key fact, few enough to stay readable. */
+const HYBRID_QUOTES = 2;
+/** Tiny models sometimes start reciting the prompt's fences; cut generation there. */
+const STOP = ["<source", "</source>"];
+
+export function createAnswerer(deps: AnswererDeps): Answerer {
+  const { llm, retriever, config } = deps;
+  const mode = config.llm.answerMode;
+  const countTokens = deps.countTokens ?? tokenCounterOf(llm);
+
+  return {
+    async answer(question, opts) {
+      const t0 = performance.now();
+      const q = question.trim();
+      if (q === "") throw new AppError("INPUT_INVALID", "The question is empty.");
+      opts.signal?.throwIfAborted();
+
+      const retrieved = await retriever.retrieve(q, { principal: opts.principal, k: config.retrieval.topK });
+      const retrieveMs = performance.now() - t0;
+      opts.signal?.throwIfAborted();
+      const hits = retrieved.hits.slice(0, config.retrieval.topK);
+
+      let text = "";
+      let firstTokenMs: number | undefined;
+      const emit = (piece: string) => {
+        if (piece === "") return;
+        firstTokenMs ??= performance.now() - t0;
+        text += piece;
+        opts.onToken?.(piece);
+      };
+      const done = (
+        rest: Omit<AnswerResult, "answer" | "timings" | "mode">,
+        generateMs = 0,
+        usage?: TokenUsage,
+      ): AnswerResult => ({
+        answer: text,
+        ...rest,
+        mode,
+        ...(usage ? { usage } : {}),
+        timings: {
+          retrieveMs,
+          generateMs,
+          ...(firstTokenMs === undefined ? {} : { firstTokenMs }),
+          totalMs: performance.now() - t0,
+        },
+      });
+
+      if (hits.length === 0 || retrieved.bestDenseScore < config.retrieval.abstainMinScore) {
+        const closest = hits.slice(0, CLOSEST_COUNT).map((h, i) => toCitation(i + 1, h));
+        emit(retrievalAbstention(closest));
+        return done({ citations: [], abstained: true, closest, citationsInferred: false });
+      }
+
+      if (mode === "extractive") {
+        const evidence = selectEvidence(
+          q,
+          hits.map((h, i) => ({ n: i + 1, chunk: h.chunk })),
+        );
+        emit(renderEvidence(evidence));
+        return done({
+          citations: citationsFor(citedNumbers(text), (n) => hits[n - 1]),
+          abstained: false,
+          citationsInferred: false,
+        });
+      }
+
+      // generate / hybrid
+      const sources = await fitSources(q, hits, {
+        contextTokens: config.llm.contextTokens,
+        maxTokens: config.llm.maxTokens,
+        ...(countTokens ? { countTokens } : {}),
+      });
+      const hitOf = (n: number): RetrievalHit | undefined => sources[n - 1]?.hit;
+      const exists = (n: number) => n >= 1 && n <= sources.length;
+      const filter = createCitationFilter(exists);
+      const guard = createRepeatGuard();
+      const tg = performance.now();
+      let usage: TokenUsage | undefined;
+      for await (const d of llm.stream({
+        messages: buildMessages(q, sources),
+        maxTokens: config.llm.maxTokens,
+        temperature: 0,
+        stop: STOP,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      })) {
+        if (d.type === "done") {
+          usage = d.usage;
+          continue;
+        }
+        const r = guard.push(d.text);
+        emit(filter.push(r.emit));
+        // Leaving the loop ends the stream, which stops generation in both adapters.
+        if (r.stop) break;
+      }
+      emit(filter.push(guard.flush()));
+      emit(filter.flush());
+      const generateMs = performance.now() - tg;
+      const generated = text;
+      const modelAbstained = generated.trim() === "" || saysNoAnswer(generated);
+      const closest = sources.slice(0, CLOSEST_COUNT).map((s) => toCitation(s.n, s.hit));
+
+      let quoted = false;
+      if (mode === "hybrid") {
+        const evidence = evidenceFrom(q, sources);
+        const quotes = modelAbstained ? evidence : evidence.filter((e) => !covered(generated, e.text));
+        if (quotes.length > 0) {
+          // When the model found nothing, the quotes are offered as the closest passages, not as an answer.
+          const heading = modelAbstained ? "Closest passages in the sources:" : "From the sources:";
+          emit(`${generated.trim() === "" ? "" : "\n\n"}${heading}\n\n${renderEvidence(quotes)}`);
+          quoted = true;
+        }
+      }
+      if (modelAbstained) {
+        if (!quoted) {
+          if (generated.trim() === "") emit(NO_ANSWER_SENTENCE);
+          emit(`\n\n${renderClosest(closest)}`);
+        }
+        return done(
+          {
+            citations: citationsFor(citedNumbers(text), hitOf),
+            abstained: true,
+            closest,
+            citationsInferred: false,
+          },
+          generateMs,
+          usage,
+        );
+      }
+      const cited = citationsFor(citedNumbers(text), hitOf);
+      if (cited.length > 0)
+        return done({ citations: cited, abstained: false, citationsInferred: false }, generateMs, usage);
+      // Nothing cited: attach the top sources in rank order so the person can still check the answer.
+      return done({ citations: closest, abstained: false, citationsInferred: true }, generateMs, usage);
+    },
+  };
+}
+
+function citationsFor(
+  numbers: readonly number[],
+  hitOf: (n: number) => RetrievalHit | undefined,
+): Citation[] {
+  return numbers.flatMap((n) => {
+    const hit = hitOf(n);
+    return hit ? [toCitation(n, hit)] : [];
+  });
+}
+
+/** Evidence from the sources as the model saw them (a truncated source is quoted only from what was shown). */
+function evidenceFrom(question: string, sources: readonly PromptSource[]): Evidence[] {
+  return selectEvidence(
+    question,
+    sources.map((s) => ({ n: s.n, chunk: { ...s.hit.chunk, text: s.text } })),
+    { maxUnits: HYBRID_QUOTES },
+  );
+}
+
+/** The generated answer already says this quote (most of its terms appear): do not repeat it. */
+function covered(generated: string, quote: string): boolean {
+  const have = termSet(generated);
+  const want = termSet(quote);
+  if (want.size === 0) return true;
+  let hit = 0;
+  for (const t of want) if (have.has(t)) hit++;
+  return hit / want.size >= 0.8;
+}
+
+/** Use the model's tokenizer for budgeting when the adapter offers one (the embedded llama.cpp does). */
+function tokenCounterOf(llm: Llm): TokenCounter | undefined {
+  const maybe = llm as Llm & { countTokens?: (text: string) => Promise<number> };
+  return typeof maybe.countTokens === "function" ? (text) => maybe.countTokens?.(text) ?? 0 : undefined;
+}

@@ -1,0 +1,257 @@
+// Embedded llama.cpp adapter (node-llama-cpp 3): the default LLM when no server is configured. Loads the GGUF
+// lazily once, then serves each request on a pooled context sequence with a fresh chat history.
+import { constants } from "node:fs";
+import { access } from "node:fs/promises";
+import path from "node:path";
+import type { ChatDelta, ChatMessage, ChatRequest, Llm } from "@isa/core";
+import { AppError } from "@isa/core";
+import type {
+  ChatHistoryItem,
+  LlamaChat,
+  LlamaContext,
+  LlamaContextSequence,
+  LlamaModel,
+} from "node-llama-cpp";
+import type { Pool } from "./pool.js";
+import { createPool } from "./pool.js";
+import { createPushQueue } from "./pushQueue.js";
+
+export interface LlamaCppOptions {
+  readonly modelPath: string;
+  /** Context window per sequence; capped at what the model was trained with. */
+  readonly contextTokens: number;
+  /** CPU threads for evaluation; default: node-llama-cpp's choice (all cores). */
+  readonly threads?: number;
+  /** `false` (default) loads the prebuilt CPU binary; `"auto"` picks CUDA/Vulkan/Metal when present. */
+  readonly gpu?: false | "auto" | "cuda";
+  /** Parallel generations (context sequences). Default 1: requests queue, which is fastest on a few CPU cores. */
+  readonly sequences?: number;
+  /**
+   * Prompt format. `"auto"`: the model's own chat template (or node-llama-cpp's wrapper for its architecture).
+   * `"general"`: a plain `### User / ### Response` transcript, for base models without a chat template.
+   */
+  readonly chatFormat?: "auto" | "general";
+  /** Reported as `modelId`; default: the file name without `.gguf`. */
+  readonly modelId?: string;
+  /** Receives llama.cpp's own warnings and errors (library code never writes to the console). */
+  readonly log?: (level: string, message: string) => void;
+}
+
+export interface LlamaCppLlm extends Llm {
+  /** Load the model now (warm start, readiness check) instead of on the first request. */
+  load(): Promise<void>;
+  /** Exact token count with the model's own tokenizer (loads the model). */
+  countTokens(text: string): Promise<number>;
+  /** The context window actually in use, after capping at the model's training size (loads the model). */
+  contextSize(): Promise<number>;
+}
+
+/** Generation cap when the request names none: enough for a cited paragraph, bounded against run-on loops. */
+const DEFAULT_MAX_TOKENS = 512;
+
+interface Loaded {
+  readonly model: LlamaModel;
+  readonly context: LlamaContext;
+  readonly pool: Pool<LlamaContextSequence>;
+  readonly newChat: (seq: LlamaContextSequence) => LlamaChat;
+  readonly dispose: () => Promise<void>;
+}
+
+export function createLlamaCppLlm(opts: LlamaCppOptions): LlamaCppLlm {
+  const modelId = opts.modelId ?? path.basename(opts.modelPath).replace(/\.gguf$/i, "");
+  let loading: Promise<Loaded> | undefined;
+  let closed = false;
+
+  const ensure = (): Promise<Loaded> => {
+    if (closed) return Promise.reject(new AppError("MODEL_NOT_READY", "The language model was closed."));
+    // A failed load is forgotten so a later request retries (e.g. after `isa setup` fetched the file).
+    loading ??= load(opts).catch((err: unknown) => {
+      loading = undefined;
+      throw err;
+    });
+    return loading;
+  };
+
+  async function* stream(req: ChatRequest): AsyncGenerator<ChatDelta> {
+    req.signal?.throwIfAborted();
+    const loaded = await ensure();
+    const seq = await loaded.pool.acquire(req.signal);
+    // Our own controller: aborting it when the consumer stops early stops generation and frees the sequence.
+    const ctrl = new AbortController();
+    const onAbort = () => ctrl.abort(req.signal?.reason);
+    req.signal?.addEventListener("abort", onAbort, { once: true });
+    const chat = loaded.newChat(seq);
+    let run: Promise<void> = Promise.resolve();
+    try {
+      // A fresh history per request: nothing from an earlier caller's conversation is in it. The sequence may
+      // still hold the previous prompt's KV cache; LlamaChat reuses only a token-for-token identical prefix.
+      const history = toHistory(req.messages);
+      const promptTokens = chat.chatWrapper
+        .generateContextState({ chatHistory: history })
+        .contextText.tokenize(loaded.model.tokenizer).length;
+      const room = seq.contextSize - promptTokens;
+      if (room < 1) {
+        throw new AppError(
+          "INPUT_INVALID",
+          `The prompt (${promptTokens} tokens) does not fit the ${seq.contextSize}-token context.`,
+          {
+            details: { promptTokens, contextTokens: seq.contextSize },
+          },
+        );
+      }
+      const maxTokens = Math.min(req.maxTokens ?? DEFAULT_MAX_TOKENS, room);
+      const queue = createPushQueue<ChatDelta>();
+      let completionTokens = 0;
+      run = chat
+        .generateResponse(history, {
+          onTextChunk: (text) => {
+            if (text !== "") queue.push({ type: "token", text });
+          },
+          onToken: (tokens) => {
+            completionTokens += tokens.length;
+          },
+          signal: ctrl.signal,
+          maxTokens,
+          // Greedy by default: the same question over the same sources gives the same answer.
+          temperature: req.temperature ?? 0,
+          ...(req.stop && req.stop.length > 0 ? { customStopTriggers: [...req.stop] } : {}),
+        })
+        .then(
+          (res) => {
+            queue.push({
+              type: "done",
+              finishReason: finishReason(res.metadata.stopReason),
+              usage: { promptTokens, completionTokens },
+            });
+            queue.end();
+          },
+          (err: unknown) => queue.fail(ctrl.signal.aborted ? ctrl.signal.reason : err),
+        );
+      yield* queue;
+    } finally {
+      req.signal?.removeEventListener("abort", onAbort);
+      if (!ctrl.signal.aborted) ctrl.abort(new Error("consumer stopped reading"));
+      // The sequence goes back to the pool only once generation on it has really stopped.
+      await run;
+      chat.dispose();
+      loaded.pool.release(seq);
+    }
+  }
+
+  return {
+    modelId,
+    stream,
+    async load() {
+      await ensure();
+    },
+    async countTokens(text) {
+      return (await ensure()).model.tokenize(text).length;
+    },
+    async contextSize() {
+      return (await ensure()).context.contextSize;
+    },
+    async close() {
+      closed = true;
+      const l = loading;
+      loading = undefined;
+      if (l) await (await l.catch(() => undefined))?.dispose();
+    },
+  };
+}
+
+async function load(opts: LlamaCppOptions): Promise<Loaded> {
+  try {
+    await access(opts.modelPath, constants.R_OK);
+  } catch {
+    throw new AppError(
+      "MODEL_NOT_READY",
+      `The language model file is missing: ${opts.modelPath}. Run \`isa setup\`.`,
+      {
+        details: { modelPath: opts.modelPath },
+      },
+    );
+  }
+  // Imported here so that deployments using an LLM server never load the native addon.
+  const { getLlama, LlamaChat, GeneralChatWrapper, LlamaLogLevel } = await import("node-llama-cpp");
+  const log = opts.log;
+  const gpu = opts.gpu ?? false;
+  const llama = await getLlama({
+    gpu,
+    logLevel: LlamaLogLevel.warn,
+    logger: (level, message) => log?.(String(level), message),
+    // Never build from source or download at run time: the prebuilt binaries ship with the package.
+    build: "never",
+    progressLogs: false,
+  }).catch((err: unknown) => {
+    throw new AppError(
+      "MODEL_NOT_READY",
+      `The llama.cpp runtime for gpu=${String(gpu)} could not be loaded.`,
+      { cause: err },
+    );
+  });
+  let model: LlamaModel;
+  try {
+    model = await llama.loadModel({ modelPath: opts.modelPath, ...(opts.gpu ? {} : { gpuLayers: 0 }) });
+  } catch (err) {
+    await llama.dispose();
+    throw new AppError(
+      "MODEL_NOT_READY",
+      `The language model could not be loaded (corrupt or unsupported GGUF): ${opts.modelPath}.`,
+      {
+        cause: err,
+        details: { modelPath: opts.modelPath },
+      },
+    );
+  }
+  const sequences = Math.max(1, opts.sequences ?? 1);
+  const context = await model.createContext({
+    contextSize: Math.min(opts.contextTokens, model.trainContextSize),
+    sequences,
+    ...(opts.threads ? { threads: opts.threads } : {}),
+  });
+  const chatWrapper = opts.chatFormat === "general" ? new GeneralChatWrapper() : "auto";
+  const seqs = Array.from({ length: sequences }, () => context.getSequence());
+  return {
+    model,
+    context,
+    pool: createPool(seqs),
+    newChat: (seq) => new LlamaChat({ contextSequence: seq, chatWrapper }),
+    dispose: async () => {
+      await context.dispose();
+      await model.dispose();
+      await llama.dispose();
+    },
+  };
+}
+
+function toHistory(messages: readonly ChatMessage[]): ChatHistoryItem[] {
+  const history: ChatHistoryItem[] = messages.map((m): ChatHistoryItem => {
+    switch (m.role) {
+      case "system":
+        return { type: "system", text: m.content };
+      case "user":
+        return { type: "user", text: m.content };
+      case "assistant":
+        return { type: "model", response: [m.content] };
+      default: {
+        const never: never = m.role;
+        throw new AppError("INPUT_INVALID", `Unknown chat role: ${String(never)}`);
+      }
+    }
+  });
+  // generateResponse continues the last model turn: an empty one asks for a new answer.
+  if (history.at(-1)?.type !== "model") history.push({ type: "model", response: [] });
+  return history;
+}
+
+/** node-llama-cpp's stop reasons in OpenAI's vocabulary, so both adapters report alike. */
+function finishReason(stop: string): string {
+  switch (stop) {
+    case "maxTokens":
+      return "length";
+    case "abort":
+      return "abort";
+    default:
+      return "stop";
+  }
+}

@@ -1,0 +1,178 @@
+// Hybrid retrieval: lexical (BM25) and dense (cosine) candidates, both filtered by the caller's groups inside the
+// store, fused by reciprocal rank, then capped per document so the top k spans several files.
+import type { Chunk, Config, Embedder, Principal, ScoredChunk, VectorStore } from "@isa/core";
+import { AppError } from "@isa/core";
+import type { FusedHit } from "./fusion.js";
+import { capPerDocument, reciprocalRankFusion } from "./fusion.js";
+
+export type RetrievalMode = "hybrid" | "dense" | "lexical";
+
+export interface RetrieveOptions {
+  readonly principal: Principal;
+  /** Hits to return; defaults to `config.topK`. */
+  readonly k?: number;
+  /** Defaults to `config.mode`. `dense` and `lexical` rank by one list only (the eval's ablation). */
+  readonly mode?: RetrievalMode;
+  readonly kinds?: readonly Chunk["kind"][];
+  readonly sources?: readonly string[];
+}
+
+export interface RetrievalHit {
+  readonly chunk: Chunk;
+  /** Reciprocal-rank-fusion score (in a single-list mode: that list's RRF term). Higher is better. */
+  readonly score: number;
+  /** Cosine similarity to the query, when the chunk was scored densely. */
+  readonly denseScore?: number;
+  /** BM25 score, when the chunk was in the lexical list. */
+  readonly lexicalScore?: number;
+  /** 1-based position in `hits`. */
+  readonly rank: number;
+}
+
+export interface RetrievalResult {
+  readonly hits: RetrievalHit[];
+  /** Max cosine over the densely scored candidates; -1 if none. The abstention signal. */
+  readonly bestDenseScore: number;
+  readonly timings: {
+    readonly embedMs: number;
+    readonly denseMs: number;
+    readonly lexicalMs: number;
+    readonly fuseMs: number;
+  };
+}
+
+export interface Retriever {
+  retrieve(query: string, opts: RetrieveOptions): Promise<RetrievalResult>;
+}
+
+export interface RetrieverDeps {
+  readonly store: VectorStore;
+  readonly embedder: Embedder;
+  readonly config: Config["retrieval"];
+  /** Candidates fetched from each list before fusion (default 50, and at least 4·k). */
+  readonly candidates?: number;
+  /** RRF weights per list (default 1 each). */
+  readonly weights?: { readonly dense?: number; readonly lexical?: number };
+}
+
+/** Longer queries are certainly not questions; refusing them bounds the cost of one request. */
+const MAX_QUERY_CHARS = 8000;
+const MAX_K = 100;
+
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { value, ms: round(performance.now() - t0) };
+}
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
+}
+
+function validate(
+  query: string,
+  opts: RetrieveOptions,
+  config: Config["retrieval"],
+): { k: number; mode: RetrievalMode } {
+  if (typeof query !== "string" || query.trim() === "") {
+    throw new AppError("INPUT_INVALID", "The query is empty.");
+  }
+  if (query.length > MAX_QUERY_CHARS) {
+    throw new AppError("INPUT_INVALID", `The query is longer than ${MAX_QUERY_CHARS} characters.`);
+  }
+  const k = opts.k ?? config.topK;
+  if (!Number.isInteger(k) || k < 1 || k > MAX_K)
+    throw new AppError("INPUT_INVALID", `k must be an integer from 1 to ${MAX_K}.`);
+  const mode = opts.mode ?? config.mode;
+  if (mode !== "hybrid" && mode !== "dense" && mode !== "lexical") {
+    throw new AppError("INPUT_INVALID", `Unknown retrieval mode "${String(mode)}".`);
+  }
+  return { k, mode };
+}
+
+export function createRetriever(deps: RetrieverDeps): Retriever {
+  const { store, embedder, config } = deps;
+
+  return {
+    async retrieve(query, opts) {
+      const { k, mode } = validate(query, opts, config);
+      const n = Math.max(deps.candidates ?? 50, 4 * k);
+      const filter = {
+        k: n,
+        principal: opts.principal,
+        ...(opts.kinds ? { kinds: opts.kinds } : {}),
+        ...(opts.sources ? { sources: opts.sources } : {}),
+      };
+
+      // Lexical search needs no vector, so it runs while the query is embedded.
+      const lexicalP = mode === "dense" ? undefined : timed(() => store.searchLexical(query, filter));
+      const embedded = await timed(async () => {
+        const [v] = await embedder.embed([query]);
+        if (!v) throw new AppError("EMBEDDING_FAILED", "The embedder returned no vector for the query.");
+        return v;
+      });
+      const denseP = mode === "lexical" ? undefined : timed(() => store.searchDense(embedded.value, filter));
+      const [dense, lexical] = await Promise.all([denseP, lexicalP]);
+
+      const t0 = performance.now();
+      const fused = reciprocalRankFusion({
+        ...(dense ? { dense: dense.value } : {}),
+        ...(lexical ? { lexical: lexical.value } : {}),
+        rrfK: config.rrfK,
+        ...(deps.weights ? { weights: deps.weights } : {}),
+      });
+      let top: FusedHit[] = capPerDocument(fused, config.maxChunksPerDoc, k);
+      let bestDenseScore = dense ? Math.max(-1, ...dense.value.map((h) => h.score)) : -1;
+      if (!dense && lexical) {
+        // Lexical-only ranking still needs an abstention signal comparable with the other modes: score the
+        // lexical candidates against the query by their stored vectors (no extra search, one id lookup).
+        const scored = await cosineOf(store, embedded.value, lexical.value);
+        bestDenseScore = Math.max(-1, ...scored.values());
+        top = top.map((h) => {
+          const c = scored.get(h.chunk.id);
+          return c === undefined ? h : { ...h, denseScore: c };
+        });
+      }
+      const hits: RetrievalHit[] = top.map((h, i) => ({
+        chunk: h.chunk,
+        score: h.score,
+        ...(h.denseScore !== undefined ? { denseScore: h.denseScore } : {}),
+        ...(h.lexicalScore !== undefined ? { lexicalScore: h.lexicalScore } : {}),
+        rank: i + 1,
+      }));
+      return {
+        hits,
+        bestDenseScore,
+        timings: {
+          embedMs: embedded.ms,
+          denseMs: dense?.ms ?? 0,
+          lexicalMs: lexical?.ms ?? 0,
+          fuseMs: round(performance.now() - t0),
+        },
+      };
+    },
+  };
+}
+
+async function cosineOf(
+  store: VectorStore,
+  query: Float32Array,
+  hits: readonly ScoredChunk[],
+): Promise<Map<string, number>> {
+  const vectors = await store.getVectors(hits.map((h) => h.chunk.id));
+  const out = new Map<string, number>();
+  for (const [id, v] of vectors) out.set(id, cosine(query, v));
+  return out;
+}

@@ -1,0 +1,13 @@
+// Test utilities shared by packages (import from `@isa/core/testkit`, only in tests): the VectorStore conformance
+// suite and a deterministic hashing embedder. Imports vitest, so it is excluded from the package build.
+export type { FixtureDoc, FixtureDocSpec } from "./conformanceFixtures.js";
+export {
+  CONFORMANCE_DIMENSIONS,
+  fixtureDoc,
+  HOSTILE_GROUPS,
+  matrixDocs,
+  matrixPrincipals,
+  mayRead,
+} from "./conformanceFixtures.js";
+export { hashingEmbedder, hashingVector } from "./hashingEmbedder.js";
+export { describeVectorStoreConformance } from "./vectorStoreConformance.js";
