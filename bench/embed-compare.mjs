@@ -4,7 +4,15 @@
 // Continue uses) on the same model file and batch size. Prints a table, ratios, and one JSON line last.
 // Needs a build (`npx tsc -b ingest`) and the installed model (`isa setup`, or this script fetches it).
 // Usage: node bench/embed-compare.mjs [--texts 1000] [--batch 32] [--threads 0] [--reps 2] [--skip-peer]
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -68,10 +76,12 @@ const chars = texts.reduce((n, t) => n + t.length, 0);
 const best = async (fn) => {
   let top;
   for (let r = 0; r < reps; r++) {
+    const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     const out = await fn();
     const s = Number(process.hrtime.bigint() - t0) / 1e9;
-    if (!top || s < top.seconds) top = { seconds: s, out };
+    const c = process.cpuUsage(c0);
+    if (!top || s < top.seconds) top = { seconds: s, cpuSeconds: (c.user + c.system) / 1e6, out };
   }
   return top;
 };
@@ -116,7 +126,10 @@ if (!values["skip-peer"]) {
   copyFileSync(files["tokenizer.json"], path.join(dir, "tokenizer.json"));
   // transformers.js truncates at model_max_length (512 in the file); sentence-transformers and we use 256.
   const tokCfg = JSON.parse(readFileSync(files["tokenizer_config.json"], "utf8"));
-  writeFileSync(path.join(dir, "tokenizer_config.json"), JSON.stringify({ ...tokCfg, model_max_length: 256 }));
+  writeFileSync(
+    path.join(dir, "tokenizer_config.json"),
+    JSON.stringify({ ...tokCfg, model_max_length: 256 }),
+  );
   // The int8-weight file: transformers.js names it model_quantized.onnx and loads it with dtype q8.
   copyFileSync(files["model.onnx"], path.join(dir, "onnx", "model_quantized.onnx"));
   env.allowRemoteModels = false;
@@ -141,6 +154,8 @@ if (!values["skip-peer"]) {
 }
 
 const sps = (s) => texts.length / s;
+// CPU-ms per sentence (all threads): comparable across runs even when other jobs share the cores.
+const cpuMs = (cpuSeconds) => (1000 * cpuSeconds) / texts.length;
 const oursSps = sps(oursRun.seconds);
 const peerSps = peer ? sps(peer.seconds) : undefined;
 let agreement;
@@ -153,12 +168,21 @@ const f = (x) => (x === undefined ? "—" : x.toFixed(1));
 console.log(
   `embed-compare: ${texts.length} texts (${(chars / texts.length).toFixed(0)} chars, ${raw.meanTokens.toFixed(0)} tokens avg), batch ${batchSize}, threads ${threads || "ort default"}, ${cpus().length} CPUs, best of ${reps}`,
 );
-console.log(`  raw onnxruntime (ceiling) ${f(raw.sentencesPerSec)} sentences/s`);
-console.log(`  ours (OnnxEmbedder)       ${f(oursSps)} sentences/s  = ${((100 * oursSps) / raw.sentencesPerSec).toFixed(0)}% of ceiling`);
+const cpuLine = (c) => `${cpuMs(c).toFixed(1)} CPU-ms/sentence`;
+console.log(`  raw onnxruntime (ceiling) ${f(raw.sentencesPerSec)} sentences/s  ${cpuLine(raw.cpuSeconds)}`);
+console.log(
+  `  ours (OnnxEmbedder)       ${f(oursSps)} sentences/s  ${cpuLine(oursRun.cpuSeconds)}  = ${((100 * oursSps) / raw.sentencesPerSec).toFixed(0)}% of ceiling (wall)`,
+);
 if (peer) {
-  console.log(`  transformers.js v4 (q8)   ${f(peerSps)} sentences/s  = ${((100 * peerSps) / raw.sentencesPerSec).toFixed(0)}% of ceiling`);
-  console.log(`  ours / transformers.js    ${(oursSps / peerSps).toFixed(2)}x`);
-  console.log(`  vector agreement ours vs transformers.js: min cosine ${agreement.minCosine.toFixed(6)}, mean ${agreement.meanCosine.toFixed(6)}`);
+  console.log(
+    `  transformers.js v4 (q8)   ${f(peerSps)} sentences/s  ${cpuLine(peer.cpuSeconds)}  = ${((100 * peerSps) / raw.sentencesPerSec).toFixed(0)}% of ceiling (wall)`,
+  );
+  console.log(
+    `  ours / transformers.js    ${(oursSps / peerSps).toFixed(2)}x wall, ${(peer.cpuSeconds / oursRun.cpuSeconds).toFixed(2)}x CPU`,
+  );
+  console.log(
+    `  vector agreement ours vs transformers.js: min cosine ${agreement.minCosine.toFixed(6)}, mean ${agreement.meanCosine.toFixed(6)}`,
+  );
 }
 console.log(
   JSON.stringify({
@@ -171,6 +195,9 @@ console.log(
     rawOrtSps: Number(raw.sentencesPerSec.toFixed(2)),
     oursSps: Number(oursSps.toFixed(2)),
     transformersJsSps: peerSps === undefined ? null : Number(peerSps.toFixed(2)),
+    rawOrtCpuMsPerSentence: Number(cpuMs(raw.cpuSeconds).toFixed(2)),
+    oursCpuMsPerSentence: Number(cpuMs(oursRun.cpuSeconds).toFixed(2)),
+    transformersJsCpuMsPerSentence: peer ? Number(cpuMs(peer.cpuSeconds).toFixed(2)) : null,
     oursVsCeiling: Number((oursSps / raw.sentencesPerSec).toFixed(3)),
     oursVsTransformersJs: peerSps === undefined ? null : Number((oursSps / peerSps).toFixed(3)),
     agreement: agreement ?? null,

@@ -2,6 +2,7 @@
 // Every part is built lazily and once, so `isa search` never loads an LLM and `isa ask` loads it once.
 import path from "node:path";
 import type { Config, Embedder, Llm, VectorStore } from "@isa/core";
+import type { FetchProgress } from "@isa/ingest";
 import { createOnnxEmbedder, ensureModel, openLanceStore } from "@isa/ingest";
 import type { Answerer } from "./answer/index.js";
 import { createAnswerer } from "./answer/index.js";
@@ -13,7 +14,7 @@ export interface RuntimeOptions {
   /** Use another store directory than `<dataDir>/lancedb` (the eval's per-corpus index). */
   readonly storeDir?: string;
   /** Report model download progress. */
-  readonly onFetchProgress?: (message: string) => void;
+  readonly onFetchProgress?: (p: FetchProgress) => void;
 }
 
 export interface Runtime {
@@ -32,14 +33,14 @@ function once<T>(make: () => Promise<T>): { get: () => Promise<T>; peek: () => P
 }
 
 /** The embedded GGUF model for each ISA_LOCAL_MODEL value. */
-async function localModelPath(config: Config, onProgress?: (m: string) => void): Promise<string> {
+async function localModelPath(config: Config, onProgress?: (p: FetchProgress) => void): Promise<string> {
   const files = await ensureModel(config.llm.localModel, config, onProgress ? { onProgress } : {});
   const gguf = Object.values(files).find((f) => f.endsWith(".gguf"));
   if (!gguf) throw new Error(`model ${config.llm.localModel} has no .gguf file`);
   return gguf;
 }
 
-export async function embedderFor(config: Config, onProgress?: (m: string) => void): Promise<Embedder> {
+export async function embedderFor(config: Config, onProgress?: (p: FetchProgress) => void): Promise<Embedder> {
   const files = await ensureModel(config.embed.model, config, onProgress ? { onProgress } : {});
   return createOnnxEmbedder({
     modelPath: files["model.onnx"] as string,

@@ -1,12 +1,17 @@
 // Argument parsing for the isa CLI: node:util parseArgs with errors turned into INPUT_INVALID.
+import type { ParseArgsConfig } from "node:util";
 import { parseArgs } from "node:util";
+
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig["options"]>;
 import { AppError } from "@isa/core";
 
-type Options = NonNullable<Parameters<typeof parseArgs>[0]>["options"];
+type Parsed<O extends ParseArgsOptionsConfig> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>
+>;
 
-export function parse<O extends Options>(argv: readonly string[], options: O) {
+export function parse<const O extends ParseArgsOptionsConfig>(argv: readonly string[], options: O): Parsed<O> {
   try {
-    return parseArgs({ args: [...argv], options: options ?? {}, allowPositionals: true, strict: true });
+    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (cause) {
     throw new AppError("INPUT_INVALID", (cause as Error).message, { cause });
   }

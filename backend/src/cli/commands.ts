@@ -25,7 +25,12 @@ export async function setupCommand(argv: readonly string[]): Promise<void> {
   const names: string[] = [config.embed.model];
   if (!values["no-llm"] && !config.llm.baseUrl) names.push(config.llm.localModel);
   for (const name of names) {
-    report[name] = await ensureModel(name, config, { onProgress: (m: string) => p.update(`${name}: ${m}`) });
+    report[name] = await ensureModel(name, config, {
+      onProgress: (f) =>
+        p.update(
+          `${name}: ${f.file} from ${f.source} ${Math.round(f.receivedBytes / 1e6)}${f.totalBytes ? `/${Math.round(f.totalBytes / 1e6)}` : ""} MB`,
+        ),
+    });
   }
   p.done();
   if (values.json) out(JSON.stringify(report));

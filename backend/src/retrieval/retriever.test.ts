@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Config, Principal, VectorStore } from "@isa/core";
 import { CONFORMANCE_DIMENSIONS, fixtureDoc, hashingEmbedder } from "@isa/core/testkit";
+import { openLanceStore } from "@isa/ingest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openLanceStore } from "../../../ingest/src/store/index.js";
 import type { RetrievalMode } from "./retriever.js";
 import { createRetriever } from "./retriever.js";
 
@@ -75,10 +75,14 @@ beforeAll(async () => {
   calls = { dense: 0, lexical: 0 };
   // Count calls through the port, to check each mode asks only for the lists it uses.
   store = Object.assign(Object.create(lance) as VectorStore, {
-    searchDense: (...a: Parameters<VectorStore["searchDense"]>) => (calls.dense++, lance.searchDense(...a)),
-    searchLexical: (...a: Parameters<VectorStore["searchLexical"]>) => (
-      calls.lexical++, lance.searchLexical(...a)
-    ),
+    searchDense: (...a: Parameters<VectorStore["searchDense"]>) => {
+      calls.dense++;
+      return lance.searchDense(...a);
+    },
+    searchLexical: (...a: Parameters<VectorStore["searchLexical"]>) => {
+      calls.lexical++;
+      return lance.searchLexical(...a);
+    },
     getVectors: (...a: Parameters<VectorStore["getVectors"]>) => lance.getVectors(...a),
     close: () => lance.close(),
   });

@@ -272,18 +272,16 @@ export function describeVectorStoreConformance(name: string, makeStore: () => Pr
 
     it("returns a document's chunks in line order (getDocumentChunks)", async () => {
       const store = await fresh();
-      const doc = fixtureDoc({
-        path: "long.md",
-        acl: ["public"],
-        texts: ["one alpha", "two beta", "three gamma", "four"],
-      });
+      // More chunks than any default page size (10), written out of order.
+      const texts = Array.from({ length: 25 }, (_, i) => `paragraph ${i} of a long document`);
+      const doc = fixtureDoc({ path: "long.md", acl: ["public"], texts });
       await store.upsert([...doc.chunks].reverse(), [doc.state]);
       const got = await store.getDocumentChunks(doc.state.docId, publicOnly);
-      expect(got.map((c) => c.startLine)).toEqual([1, 11, 21, 31]);
+      expect(got.map((c) => c.startLine)).toEqual(texts.map((_, i) => i * 10 + 1));
       expect(got.map((c) => c.id)).toEqual(doc.chunks.map((c) => c.id));
     });
 
-    it("stats counts chunks and documents", async () => {
+    it("stats counts chunks and documents, and listDocuments returns them all", async () => {
       const store = await fresh();
       const docs = matrixDocs();
       await put(store, ...docs);
@@ -291,6 +289,9 @@ export function describeVectorStoreConformance(name: string, makeStore: () => Pr
         chunks: docs.reduce((n, d) => n + d.chunks.length, 0),
         documents: docs.length,
       });
+      // Listing is not paged: every document comes back.
+      expect((await store.listDocuments()).length).toBe(docs.length);
+      expect((await store.listDocuments("docs")).length).toBe(docs.length);
     });
   });
 }

@@ -47,13 +47,20 @@ const MEMBER_KEYWORDS = new Set([
 ]);
 const unquote = (s: string) => s.replace(/^["']|["']$/g, "");
 
-/** Member name of a C-like class body line: the method before `(` or the field before `=`, `:` or `;`. */
+/** Member name of a C-like class body line: the field before `=`, else the method before `(`, else the field. */
 function braceMemberName(t: string): string | undefined {
   const s = t.replace(/^@\w+(?:\([^)]*\))?\s*/, "");
+  const eq = /[^=!<>]=(?![=>])/.exec(s);
+  const paren = s.indexOf("(");
+  if (eq && (paren < 0 || eq.index < paren)) {
+    // `private final Map<K, V> orders = new HashMap<>()`: the name is the last word before `=`.
+    const before = /([A-Za-z_$#][\w$]*)\s*[?!]?\s*(?::[^=]*)?$/.exec(s.slice(0, eq.index + 1));
+    if (before?.[1]) return before[1];
+  }
   for (const m of s.matchAll(/([A-Za-z_$][\w$]*)\s*(?:<[^<>()]*>)?\s*\(/g)) {
     if (m[1] && !MEMBER_KEYWORDS.has(m[1])) return m[1];
   }
-  const field = /([A-Za-z_$#][\w$]*)\s*[?!]?\s*(?::|=|;|$)/.exec(s);
+  const field = /([A-Za-z_$#][\w$]*)\s*[?!]?\s*(?::|;|$)/.exec(s);
   return field?.[1];
 }
 
@@ -66,7 +73,9 @@ const js: LanguageRules = {
   isDecl: (t) => JS_DECL.test(t) || /^(?:import|export)\b/.test(t) || /^(?:module\.)?exports\b/.test(t),
   isPrefix: (t) => /^@[A-Za-z_$]/.test(t),
   isContinuation: (t) =>
-    /^(?:[.?:)\]}>,+\-*/%&|^=]|=>)/.test(t) || /^(?:else|catch|finally|as|satisfies|extends|implements)\b/.test(t),
+    // `*name(` is a generator method, not a multiplication carried over.
+    /^(?:[.?:)\]}>,+\-%&|^=]|=>|\*(?!\s*[A-Za-z_$[]))/.test(t) ||
+    /^(?:else|catch|finally|as|satisfies|extends|implements)\b/.test(t),
   complete: (c) => c === ";" || c === "}",
   name(t) {
     if (/^#!|^["']use \w+["']/.test(t)) return imp;

@@ -23,6 +23,17 @@ function commonPrefix(paths: ReadonlyArray<readonly string[]>): string[] {
   return first.slice(0, n);
 }
 
+/**
+ * Path of merged sections: their common prefix, plus the names of the merged siblings when the parent's own
+ * section is not among them (["Configuration", "cpu, os"] rather than a bare ["Configuration"]).
+ */
+function groupPath(paths: ReadonlyArray<readonly string[]>): string[] {
+  const prefix = commonPrefix(paths);
+  if (paths.length < 2 || paths.some((p) => p.length === prefix.length)) return prefix;
+  const names = [...new Set(paths.map((p) => p[prefix.length] ?? ""))];
+  return [...prefix, names.join(", ")];
+}
+
 /** Paragraph blocks of a range, with each fenced code block one atomic block. */
 function markdownBlocks(doc: LineDoc, r: Range, fenceEndAt: ReadonlyMap<number, number>): Block[] {
   const out: Block[] = [];
@@ -76,7 +87,7 @@ export function chunkMarkdown(doc: LineDoc, limits: Limits & { readonly minChars
     const first = g[0];
     const last = g.at(-1);
     if (!first || !last) continue;
-    const path = commonPrefix(g.map((s) => s.path));
+    const path = groupPath(g.map((s) => s.path));
     const pieces: Piece[] = packBlocks(doc, markdownBlocks(doc, { start: first.start, end: last.end }, fenceEndAt), limits);
     for (const piece of pieces) out.push({ path, piece });
   }

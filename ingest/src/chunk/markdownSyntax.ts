@@ -56,8 +56,9 @@ function frontMatterTitle(yamlText: string): string | undefined {
 }
 
 const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$/;
-const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
-const FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
+// Any indentation: fences nested in list items are indented past the 3 spaces CommonMark allows at top level.
+const FENCE_OPEN = /^[ \t]*(`{3,}|~{3,})(.*)$/;
+const FENCE_CLOSE = /^[ \t]*(`{3,}|~{3,})[ \t]*$/;
 const SETEXT = /^ {0,3}(=+|-+)[ \t]*$/;
 // Lines that cannot be a one-line paragraph above a setext underline.
 const NOT_PARAGRAPH = /^ {0,3}(?:[-*+>|]|\d+[.)]|#|<|$)|^ {4}/;
@@ -71,7 +72,8 @@ export function cleanHeading(raw: string): string {
     .replace(/<[^>]+>/g, "")
     .replace(/`+/g, "")
     .replace(/\*\*|__/g, "")
-    .replace(/^\*(.+)\*$/, "$1")
+    // Emphasis markers around words; underscores inside identifiers (`save_exact`) stay.
+    .replace(/(^|[^\w*])[*_]([^*_]+)[*_](?![\w*])/g, "$1$2")
     .trim();
 }
 

@@ -29,7 +29,9 @@ export function chunkShell(doc: LineDoc, limits: Limits & { readonly minChars: n
   let plainStart = 0;
   let seenFunction = false;
   const pushPlain = (end: number) => {
-    if (end > plainStart) units.push({ start: plainStart, end, name: seenFunction ? TOP_LEVEL : PREAMBLE, fn: false });
+    const t = doc.trim({ start: plainStart, end });
+    // Blank gaps between functions are not a unit of their own.
+    if (t.end > t.start) units.push({ start: plainStart, end, name: seenFunction ? TOP_LEVEL : PREAMBLE, fn: false });
   };
   for (let i = 0; i < doc.length; i++) {
     const m = FUNCTION_START.exec(doc.line(i));

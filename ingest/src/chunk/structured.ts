@@ -26,8 +26,9 @@ function yamlUnits(doc: LineDoc): KeyUnit[] {
     const key = m ? (m[1] ?? m[2] ?? m[3] ?? "").trim() : YAML_ITEM.test(line) ? `[${items++}]` : undefined;
     if (key === undefined) continue;
     let start = i;
-    // Comments directly above a key describe it.
+    // Comments directly above a key describe it; a document marker right above opens its document.
     while (start - 1 >= 0 && doc.line(start - 1).startsWith("#")) start--;
+    if (start - 1 >= 0 && /^---(?:\s|$)/.test(doc.line(start - 1))) start--;
     starts.push({ line: start, key });
   }
   return toUnits(doc, starts);
@@ -52,8 +53,12 @@ function jsonUnits(doc: LineDoc): KeyUnit[] {
 function toUnits(doc: LineDoc, starts: ReadonlyArray<{ line: number; key: string }>): KeyUnit[] {
   const units: KeyUnit[] = [];
   const first = starts[0];
-  if (first && first.line > 0) units.push({ start: 0, end: first.line, key: "" });
-  starts.forEach((s, k) => units.push({ start: s.line, end: starts[k + 1]?.line ?? doc.length, key: s.key }));
+  // A lone `{`, `[` or `---` before the first key is no chunk of its own: it opens the first one.
+  const bare = first !== undefined && /^[\s{[\-]*$/.test(doc.lines.slice(0, first.line).join("\n"));
+  if (first && first.line > 0 && !bare) units.push({ start: 0, end: first.line, key: "" });
+  starts.forEach((s, k) =>
+    units.push({ start: k === 0 && bare ? 0 : s.line, end: starts[k + 1]?.line ?? doc.length, key: s.key }),
+  );
   return units;
 }
 

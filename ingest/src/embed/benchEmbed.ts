@@ -20,6 +20,8 @@ export interface ThroughputResult {
   readonly texts: number;
   readonly batches: number;
   readonly seconds: number;
+  /** Process CPU time (all onnxruntime threads) over the timed part: robust to other load on the machine. */
+  readonly cpuSeconds: number;
   readonly sentencesPerSec: number;
   /** Mean real (unpadded) tokens per text, to compare runs on different corpora. */
   readonly meanTokens: number;
@@ -53,14 +55,17 @@ export async function rawOrtThroughput(opts: RawOrtThroughputOptions): Promise<T
     // One untimed run: the first call pays for lazy allocations.
     const first = feedsList[0];
     if (first) await session.run(first);
+    const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     for (const feeds of feedsList) await session.run(feeds);
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpu = process.cpuUsage(cpu0);
     const tokens = seqs.reduce((n, s) => n + s.length, 0);
     return {
       texts: seqs.length,
       batches: feedsList.length,
       seconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
       sentencesPerSec: seqs.length / seconds,
       meanTokens: seqs.length ? tokens / seqs.length : 0,
     };

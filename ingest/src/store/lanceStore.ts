@@ -16,17 +16,15 @@ import type {
   VectorStore,
 } from "@isa/core";
 import { AppError } from "@isa/core";
-import type { Connection, Table } from "@lancedb/lancedb";
-import { connect, Index, makeArrowTable } from "@lancedb/lancedb";
+import type { Connection } from "@lancedb/lancedb";
+import { connect, makeArrowTable } from "@lancedb/lancedb";
 import type { FixedSizeList } from "apache-arrow";
 import type { IndexMeta } from "./meta.js";
 import { checkMeta, INDEX_FORMAT, readMeta, writeMeta } from "./meta.js";
 import {
   CHUNK_COLUMNS,
-  CHUNKS_TABLE,
   chunkRow,
   chunksSchema,
-  DOCUMENTS_TABLE,
   documentRow,
   documentsSchema,
   rowToChunk,
@@ -34,8 +32,10 @@ import {
   rowVector,
   SEARCH_TEXT,
 } from "./schema.js";
-import { FTS_OPTIONS, lexicalQuery } from "./searchText.js";
+import { lexicalQuery } from "./searchText.js";
 import { aclPredicate, searchPredicate, sqlIn, sqlString } from "./sql.js";
+import type { Tables } from "./tables.js";
+import { createTables, ensureFtsIndex, openTables } from "./tables.js";
 import { WriteQueue } from "./writeQueue.js";
 
 export interface LanceStoreOptions {
@@ -56,11 +56,6 @@ const MAX_K = 1000;
 const KEEP_VERSIONS_MS = 60_000;
 /** How often (seconds) a table handle looks for commits made by another process (e.g. `isa ingest`). */
 const READ_CONSISTENCY_S = 2;
-
-interface Tables {
-  readonly chunks: Table;
-  readonly documents: Table;
-}
 
 function chunked<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -352,33 +347,9 @@ export class LanceVectorStore implements VectorStore {
   }
 
   async #createTables(): Promise<Tables> {
-    if (this.#tables) return this.#tables;
-    const existing = await openTables(this.#db);
-    if (existing) {
-      this.#tables = existing;
-      return existing;
-    }
-    const opts = { mode: "create", existOk: true } as const;
-    const chunks = await this.#db.createEmptyTable(CHUNKS_TABLE, chunksSchema(this.dimensions), opts);
-    const documents = await this.#db.createEmptyTable(DOCUMENTS_TABLE, documentsSchema(), opts);
-    // An FTS index on an empty table is valid, and saves every lexical search from checking for one.
-    await ensureFtsIndex(chunks);
-    this.#tables = { chunks, documents };
+    this.#tables ??= (await openTables(this.#db)) ?? (await createTables(this.#db, this.dimensions));
     return this.#tables;
   }
-}
-
-async function openTables(db: Connection): Promise<Tables | undefined> {
-  const names = new Set(await db.tableNames());
-  if (!names.has(CHUNKS_TABLE) || !names.has(DOCUMENTS_TABLE)) return undefined;
-  return { chunks: await db.openTable(CHUNKS_TABLE), documents: await db.openTable(DOCUMENTS_TABLE) };
-}
-
-/** Creates the FTS index if missing (a crash between creating the table and its index, or an older layout). */
-async function ensureFtsIndex(chunks: Table): Promise<void> {
-  const indices = await chunks.listIndices();
-  if (indices.some((i) => i.indexType === "FTS" && i.columns.includes(SEARCH_TEXT))) return;
-  await chunks.createIndex(SEARCH_TEXT, { config: Index.fts(FTS_OPTIONS) });
 }
 
 function toStoreError(err: unknown, message: string): AppError {
