@@ -1,3 +1,4 @@
+// acl.yaml loading: first match wins, defaults, and failing closed on anything malformed.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";

@@ -59,7 +59,9 @@ export function parseAcl(text: string, file: string, defaultGroups: readonly str
   try {
     data = parseYaml(text);
   } catch (err) {
-    throw new AppError("INPUT_INVALID", `Malformed ACL file ${file}: ${(err as Error).message}`, { cause: err });
+    throw new AppError("INPUT_INVALID", `Malformed ACL file ${file}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const parsed = aclFileSchema.safeParse(data);
   if (!parsed.success) {

@@ -5,6 +5,8 @@ import { NO_ANSWER_SENTENCE, retrievalAbstention, saysNoAnswer } from "./abstain
 describe("saysNoAnswer", () => {
   it.each([
     NO_ANSWER_SENTENCE,
+    "The sources do not contain the answer.",
+    "I could not find the answer in the sources, sorry.",
     "The provided sources don't mention the refund policy.",
     "I'm sorry, but I cannot find that information in the documents.",
     "I don't know.",

@@ -2,8 +2,8 @@
 // answer from the sources, so both paths report `abstained` and list the closest documents.
 import type { Citation } from "@isa/core";
 
-/** What the model is told to say when the sources lack the answer (also detected below). */
-export const NO_ANSWER_SENTENCE = "The sources do not contain the answer.";
+/** Said for the model when it produced no text at all. */
+export const NO_ANSWER_SENTENCE = "I could not find the answer in the sources.";
 
 const NO_ANSWER_PATTERNS: readonly RegExp[] = [
   /\b(?:sources?|documents?|context|documentation|passages?|provided (?:text|information))\b[^.\n]{0,60}?\b(?:do(?:es)?\s*n[o']t|did\s*n[o']t|doesn['’]t|don['’]t)\s+(?:contain|mention|include|provide|say|cover|specify|describe|have|answer)/i,

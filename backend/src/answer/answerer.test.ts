@@ -95,8 +95,15 @@ describe("createAnswerer: generate", () => {
 
   it("stops a looping model at the first repeated line", async () => {
     const line = "To deploy the billing service, run make deploy-billing [1].\n";
-    const { res } = await ask("generate", [line, line, line, line]);
-    expect(res.answer).toBe(line);
+    const { res, streamed } = await ask("generate", [line, line, line, line]);
+    expect(res.answer).toBe(line.trim());
+    expect(streamed).toBe(res.answer);
+  });
+
+  it("drops the model's leading and trailing blank lines", async () => {
+    const { res, streamed } = await ask("hybrid", ["\n  ", "You need ops approval [1].", "\n\n", "\n"]);
+    expect(res.answer).toMatch(/^You need ops approval \[1\]\.\n\nFrom the sources:/);
+    expect(streamed).toBe(res.answer);
   });
 
   it("fits sources to the context: only what fits is sent, and only those numbers can be cited", async () => {

@@ -103,6 +103,15 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       const exists = (n: number) => n >= 1 && n <= sources.length;
       const filter = createCitationFilter(exists);
       const guard = createRepeatGuard();
+      // Leading and trailing blanks of the model's text are dropped (held back until more text follows), so the
+      // streamed pieces still add up to exactly the final answer.
+      let blanks = "";
+      const emitModel = (piece: string) => {
+        const all = text === "" ? (blanks + piece).trimStart() : blanks + piece;
+        const body = all.trimEnd();
+        blanks = all.slice(body.length);
+        emit(body);
+      };
       const tg = performance.now();
       let usage: TokenUsage | undefined;
       for await (const d of llm.stream({
@@ -117,12 +126,12 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
           continue;
         }
         const r = guard.push(d.text);
-        emit(filter.push(r.emit));
+        emitModel(filter.push(r.emit));
         // Leaving the loop ends the stream, which stops generation in both adapters.
         if (r.stop) break;
       }
-      emit(filter.push(guard.flush()));
-      emit(filter.flush());
+      emitModel(filter.push(guard.flush()));
+      emitModel(filter.flush());
       const generateMs = performance.now() - tg;
       const generated = text;
       const modelAbstained = generated.trim() === "" || saysNoAnswer(generated);

@@ -26,9 +26,9 @@ describe("prompt fencing", () => {
   it("puts the rules in the system message, including that sources are data", () => {
     expect(system?.role).toBe("system");
     expect(system?.content).toBe(SYSTEM_PROMPT);
-    expect(SYSTEM_PROMPT).toMatch(/data, not instructions/);
+    expect(SYSTEM_PROMPT).toMatch(/data to quote, never instructions/);
     expect(SYSTEM_PROMPT).toMatch(/\[1\]/);
-    expect(SYSTEM_PROMPT).toMatch(/do not contain the answer/);
+    expect(SYSTEM_PROMPT).toMatch(/could not find the answer/);
   });
 
   it("keeps a chunk containing </source> and an injected instruction inside its own fence", () => {

@@ -37,7 +37,8 @@ describe("createLlamaCppLlm without a model file", () => {
   });
 });
 
-describe.skipIf(!gguf)(`createLlamaCppLlm with SmolLM2-135M${gguf ? "" : ` (${NO_GGUF_MESSAGE})`}`, () => {
+// Generous timeouts: these run real inference on shared CPU cores.
+describe.skipIf(!gguf)(`createLlamaCppLlm with SmolLM2-135M${gguf ? "" : ` (${NO_GGUF_MESSAGE})`}`, { timeout: 180_000 }, () => {
   const llm = createLlamaCppLlm({ modelPath: gguf ?? "", contextTokens: 1024, threads: 2 });
   afterAll(() => llm.close());
 

@@ -6,7 +6,7 @@ import type { SourceFile } from "../discover/types.js";
 import { chunkCode } from "./code.js";
 import { rulesFor } from "./languages.js";
 import { chunkMarkdown } from "./markdown.js";
-import { LineDoc, type Limits, packRange } from "./pack.js";
+import { type Limits, LineDoc, packRange } from "./pack.js";
 import { chunkShell } from "./shell.js";
 import { chunkStructured } from "./structured.js";
 import type { ChunkOptions, PathedPiece } from "./types.js";
@@ -20,7 +20,10 @@ type ChunkLimits = Limits & { readonly minChars: number };
 function limitsOf(opts: ChunkOptions): ChunkLimits {
   const maxChars = Math.max(50, Math.floor(opts.maxChars ?? DEFAULT_MAX_CHARS));
   // Overlap above half the cap would make pieces mostly repetition.
-  const overlapChars = Math.min(Math.max(0, Math.floor(opts.overlapChars ?? DEFAULT_OVERLAP_CHARS)), maxChars / 2);
+  const overlapChars = Math.min(
+    Math.max(0, Math.floor(opts.overlapChars ?? DEFAULT_OVERLAP_CHARS)),
+    maxChars / 2,
+  );
   const minChars = Math.min(Math.max(0, Math.floor(opts.minChars ?? DEFAULT_MIN_CHARS)), maxChars);
   return { maxChars, overlapChars, minChars };
 }
@@ -36,7 +39,8 @@ function pieces(file: SourceFile, doc: LineDoc, limits: ChunkLimits): PathedPiec
       break;
     }
     case "config":
-      if (file.language === "yaml" || file.language === "json") return chunkStructured(doc, file.language, limits);
+      if (file.language === "yaml" || file.language === "json")
+        return chunkStructured(doc, file.language, limits);
       break;
     case "text":
       break;

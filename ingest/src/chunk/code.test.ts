@@ -1,3 +1,4 @@
+// Code chunking on real sources (zod, yaml, CPython stdlib, git contrib Go, system shell scripts) and fixtures.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -49,9 +50,13 @@ describe("TypeScript / JavaScript from node_modules", () => {
     }
     const composerPath = path.join(repo, "node_modules/yaml/dist/compose/composer.js");
     if (existsSync(composerPath)) {
-      const chunks = chunkFile(sourceFile("composer.js", readFileSync(composerPath, "utf8"), "code", "javascript"));
+      const chunks = chunkFile(
+        sourceFile("composer.js", readFileSync(composerPath, "utf8"), "code", "javascript"),
+      );
       // The Composer class is bigger than the cap: its pieces are named by member, generator methods included.
-      const members = chunks.filter((c) => c.headingPath[0] === "Composer").map((c) => c.headingPath[1] ?? "");
+      const members = chunks
+        .filter((c) => c.headingPath[0] === "Composer")
+        .map((c) => c.headingPath[1] ?? "");
       expect(members.length).toBeGreaterThan(1);
       expect(members.join(", ")).toContain("compose");
       expect(members.join(", ")).toContain("decorate");
@@ -59,7 +64,7 @@ describe("TypeScript / JavaScript from node_modules", () => {
   });
 
   it("is not fooled by braces in strings, template literals, regexes and comments", () => {
-    const text = fixture("tricky.ts");
+    const text = fixture("tricky.ts.txt");
     const f = sourceFile("tricky.ts", text, "code", "typescript");
     const chunks = chunkFile(f, { minChars: 0 });
     expectChunkInvariants(f, chunks);
@@ -88,7 +93,14 @@ describe("Python", () => {
   it("chunks by top-level def/class with decorators, and keeps strings that look like code inside", () => {
     const chunks = chunkFile(f, { minChars: 0, maxChars: 4000 });
     expectChunkInvariants(f, chunks, { maxChars: 4000 });
-    expect(paths(chunks)).toEqual(["(preamble)", "OutOfStock", "Item", "InventoryService", "parse_counts", "__main__"]);
+    expect(paths(chunks)).toEqual([
+      "(preamble)",
+      "OutOfStock",
+      "Item",
+      "InventoryService",
+      "parse_counts",
+      "__main__",
+    ]);
     expect(byPath(chunks, "(preamble)")?.text).toContain("def not_a_function():");
     const item = byPath(chunks, "Item");
     expect(item?.startLine).toBe(lineOf(text, "@dataclass(frozen=True)"));
@@ -100,7 +112,9 @@ describe("Python", () => {
   it("splits a class bigger than the cap by method", () => {
     const chunks = chunkFile(f, { maxChars: 700, overlapChars: 0, minChars: 0 });
     expectChunkInvariants(f, chunks, { maxChars: 700 });
-    const members = chunks.filter((c) => c.headingPath[0] === "InventoryService").map((c) => c.headingPath[1]);
+    const members = chunks
+      .filter((c) => c.headingPath[0] === "InventoryService")
+      .map((c) => c.headingPath[1]);
     expect(members.length).toBeGreaterThan(2);
     const reconcile = chunks.find((c) => c.headingPath[1]?.split(", ").includes("reconcile"));
     expect(reconcile?.text).toContain("async def reconcile");
@@ -117,9 +131,11 @@ describe("Python", () => {
       expectChunkInvariants(sf, chunks);
       if (p.endsWith("textwrap.py")) {
         expect(byPath(chunks, "dedent")?.startLine).toBe(lineOf(t, "def dedent("));
-        expect(chunks.some((c) => c.headingPath[0] === "TextWrapper" && c.headingPath[1]?.includes("_wrap_chunks"))).toBe(
-          true,
-        );
+        expect(
+          chunks.some(
+            (c) => c.headingPath[0] === "TextWrapper" && c.headingPath[1]?.includes("_wrap_chunks"),
+          ),
+        ).toBe(true);
       }
     }
   });
@@ -177,8 +193,8 @@ describe("Java", () => {
       expect(names, m).toContain(m);
     }
     // The annotation stays with its method; the Javadoc with the class.
-    const toString = classPieces.find((c) => c.headingPath[1]?.split(", ").includes("toString"));
-    expect(toString?.text).toContain("@Override\n    public String toString()");
+    const toStringPiece = classPieces.find((c) => c.headingPath[1]?.split(", ").includes("toString"));
+    expect(toStringPiece?.text).toContain("@Override\n    public String toString()");
     expect(classPieces[0]?.text).toMatch(/^\/\*\*\n \* Places and cancels orders/);
     expect(paths(chunks).slice(-3)).toEqual(["OrderLine", "Order", "Catalog"]);
   });
@@ -197,7 +213,15 @@ describe("shell", () => {
     const f = sourceFile("deploy.sh", text, "code", "shell");
     const chunks = chunkFile(f, { minChars: 0 });
     expectChunkInvariants(f, chunks);
-    expect(paths(chunks)).toEqual(["(preamble)", "log", "run", "check_env", "render_manifest", "deploy", "(top-level)"]);
+    expect(paths(chunks)).toEqual([
+      "(preamble)",
+      "log",
+      "run",
+      "check_env",
+      "render_manifest",
+      "deploy",
+      "(top-level)",
+    ]);
     expect(byPath(chunks, "log")?.text).toMatch(/^# Print a message/);
     expect(byPath(chunks, "render_manifest")?.endLine).toBe(lineOf(text, "deploy() {") - 2);
   });
@@ -222,8 +246,36 @@ describe("robustness", () => {
       return s / 2 ** 32;
     };
   }
-  const alphabet = ["{", "}", "(", ")", "[", "]", '"', "'", "`", "/", "*", "#", "\\", "${", "\n", "\n\n", " ", "    "];
-  const words = ["def f():", "class A:", "function g() {", "func (s *S) M() {", "export const x =", "@dec", "}", "<<EOF"];
+  const alphabet = [
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    '"',
+    "'",
+    "`",
+    "/",
+    "*",
+    "#",
+    "\\",
+    "${",
+    "\n",
+    "\n\n",
+    " ",
+    "    ",
+  ];
+  const words = [
+    "def f():",
+    "class A:",
+    "function g() {",
+    "func (s *S) M() {",
+    "export const x =",
+    "@dec",
+    "}",
+    "<<EOF",
+  ];
 
   it("never throws and keeps invariants on garbage in every language", () => {
     const next = rng(42);
@@ -252,6 +304,19 @@ describe("robustness", () => {
         const chunks = chunkFile(f, { maxChars: 300, overlapChars: 50 });
         expectChunkInvariants(f, chunks, { maxChars: 300 });
       }
+    }
+  });
+
+  it("stays linear on pathological inputs (many openers, no closers)", () => {
+    const cases: Array<[string, string, "code" | "markdown", string | undefined]> = [
+      ["many.sh", "f() {\n".repeat(20_000), "code", "shell"],
+      ["many.ts", "function f() {\n".repeat(20_000), "code", "typescript"],
+      ["many.py", "@d\n".repeat(20_000), "code", "python"],
+      ["many.md", "```\n# h\n".repeat(10_000), "markdown", undefined],
+    ];
+    for (const [p, text, kind, lang] of cases) {
+      const f = sourceFile(p, text, kind, lang);
+      expectChunkInvariants(f, chunkFile(f));
     }
   });
 

@@ -3,7 +3,7 @@
 import type { LanguageRules } from "./languages.js";
 import { type LineInfo, scanLines } from "./lexer.js";
 import { mergeSmall } from "./merge.js";
-import { type Block, type LineDoc, type Limits, packBlocks, packRange, type Range } from "./pack.js";
+import { type Block, type Limits, type LineDoc, packBlocks, packRange, type Range } from "./pack.js";
 import type { PathedPiece } from "./types.js";
 
 export const PREAMBLE = "(preamble)";
@@ -131,11 +131,16 @@ function splitContainer(
   if (members.length < 2) return undefined;
   const blocks: Block[] = [];
   const firstMember = members[0];
-  if (firstMember && firstMember.start > unit.start) blocks.push({ start: unit.start, end: firstMember.start });
-  members.forEach((m, k) => blocks.push({ start: m.start, end: members[k + 1]?.start ?? unit.end }));
+  if (firstMember && firstMember.start > unit.start)
+    blocks.push({ start: unit.start, end: firstMember.start });
+  members.forEach((m, k) => {
+    blocks.push({ start: m.start, end: members[k + 1]?.start ?? unit.end });
+  });
   const names = members.map((m) => rules.memberName(doc.line(m.header).trim()) ?? "");
   return packBlocks(doc, blocks, limits).map((piece) => {
-    const inside = members.flatMap((m, k) => (m.header >= piece.start && m.header < piece.end ? [names[k] ?? ""] : []));
+    const inside = members.flatMap((m, k) =>
+      m.header >= piece.start && m.header < piece.end ? [names[k] ?? ""] : [],
+    );
     let memberNames = inside.filter((n) => n !== "");
     if (inside.length === 0) {
       // A piece inside one long member: name the member it belongs to.

@@ -80,12 +80,14 @@ const js: LanguageRules = {
   name(t) {
     if (/^#!|^["']use \w+["']/.test(t)) return imp;
     if (/^import\b(?!\s*\()/.test(t) || /^export\s+(?:type\s+)?(?:\*|\{[^}]*\}\s*from\b)/.test(t)) return imp;
-    if (/^export\s+(?:type\s+)?\{/.test(t) || /^export\s*=/.test(t)) return { kind: "other", name: "(exports)" };
+    if (/^export\s+(?:type\s+)?\{/.test(t) || /^export\s*=/.test(t))
+      return { kind: "other", name: "(exports)" };
     const m = JS_DECL.exec(t);
     if (m) {
       const keyword = (m[2] ?? "").replace(/\s+/g, " ").replace(/\s*\*$/, "");
       // `const fs = require("fs")` is an import in CommonJS clothing.
-      if (/^(?:const|let|var)$/.test(keyword) && /=\s*(?:require\s*\(|await\s+import\s*\()/.test(t)) return imp;
+      if (/^(?:const|let|var)$/.test(keyword) && /=\s*(?:require\s*\(|await\s+import\s*\()/.test(t))
+        return imp;
       const name = m[3] ? unquote(m[3]) : m[1]?.includes("default") ? "default" : undefined;
       if (name === undefined) return { kind: "other", name: "(top-level)" };
       return { kind: "symbol", name, container: JS_CONTAINER.has(keyword) };
@@ -129,7 +131,8 @@ const java: LanguageRules = {
   dialect: "java",
   isDecl: (t) => JAVA_TYPE.test(t) || /^(?:package|import)\b/.test(t),
   isPrefix: (t) => /^@(?!interface\b)[A-Za-z_]/.test(t),
-  isContinuation: (t) => /^(?:[.?:)\]},+\-*/%&|^=]|->)/.test(t) || /^(?:else|catch|finally|extends|implements|throws)\b/.test(t),
+  isContinuation: (t) =>
+    /^(?:[.?:)\]},+\-*/%&|^=]|->)/.test(t) || /^(?:else|catch|finally|extends|implements|throws)\b/.test(t),
   complete: (c) => c === ";" || c === "}",
   name(t) {
     if (/^(?:package|import)\b/.test(t)) return imp;
@@ -148,7 +151,11 @@ const python: LanguageRules = {
   isContinuation: (t) => /^(?:else|elif|except|finally)\b/.test(t),
   complete: (c) => c !== "\\",
   name(t) {
-    if (/^(?:import|from)\s/.test(t) || /^(?:[rRbBuU]{0,2})?("""|'''|"|')/.test(t) || t.startsWith("__all__")) {
+    if (
+      /^(?:import|from)\s/.test(t) ||
+      /^(?:[rRbBuU]{0,2})?("""|'''|"|')/.test(t) ||
+      t.startsWith("__all__")
+    ) {
       return imp;
     }
     const def = /^(?:async\s+)?def\s+([A-Za-z_]\w*)/.exec(t);
@@ -161,14 +168,24 @@ const python: LanguageRules = {
     return other;
   },
   memberName(t) {
-    const s = /^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)/.exec(t) ?? /^([A-Za-z_]\w*)\s*(?::[^=]*)?=/.exec(t);
+    const s =
+      /^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)/.exec(t) ?? /^([A-Za-z_]\w*)\s*(?::[^=]*)?=/.exec(t);
     return s?.[1];
   },
 };
 
 const GENERIC_DECL =
   /^(?:(?:pub(?:\([^)]*\))?|public|private|protected|internal|static|inline|extern|virtual|abstract|final|open|override|async|unsafe|export|data|sealed|partial|template\s*<[^>]*>)\s+)*(fn|func|function|fun|def|class|struct|enum|union|trait|impl|interface|object|message|service|namespace|mod|typedef|record)\b\s*(?:<[^>]*>\s*)?([A-Za-z_$][\w$:]*)?/;
-const GENERIC_CONTAINER = new Set(["class", "struct", "trait", "impl", "interface", "object", "namespace", "mod"]);
+const GENERIC_CONTAINER = new Set([
+  "class",
+  "struct",
+  "trait",
+  "impl",
+  "interface",
+  "object",
+  "namespace",
+  "mod",
+]);
 
 /** C, C++, C#, Rust, Kotlin, Swift, Scala, PHP, protobuf, CSS…: braces only, names by common keywords. */
 const braceGeneric: LanguageRules = {
@@ -178,7 +195,11 @@ const braceGeneric: LanguageRules = {
   isContinuation: (t) => /^[.?:)\]},+\-*/%&|^=]|^(?:else|catch|finally|where)\b/.test(t),
   complete: (c) => c === ";" || c === "}",
   name(t) {
-    if (/^(?:#\s*(?:include|import|pragma|define|if|ifdef|ifndef|endif|else)|using\b|use\b|import\b|package\b|syntax\b|<\?php)/.test(t)) {
+    if (
+      /^(?:#\s*(?:include|import|pragma|define|if|ifdef|ifndef|endif|else)|using\b|use\b|import\b|package\b|syntax\b|<\?php)/.test(
+        t,
+      )
+    ) {
       return imp;
     }
     const m = GENERIC_DECL.exec(t);

@@ -104,7 +104,10 @@ export function scanLines(lines: readonly string[], dialect: Dialect): LineInfo[
         continue;
       }
       hasCode = true;
-      if ((dialect === "python" || dialect === "java") && (line.startsWith('"""', i) || line.startsWith("'''", i))) {
+      if (
+        (dialect === "python" || dialect === "java") &&
+        (line.startsWith('"""', i) || line.startsWith("'''", i))
+      ) {
         const q = line.slice(i, i + 3);
         if (dialect === "python" || q === '"""') {
           str = { close: q, multi: true, raw: false };

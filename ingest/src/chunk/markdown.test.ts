@@ -1,3 +1,4 @@
+// Markdown chunking on the real npm docs corpus and on constructed edge cases.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -42,11 +43,11 @@ describe.skipIf(!hasNpmDocs)("markdown chunking on the npm docs corpus", () => {
   it("uses the front-matter title as the root of heading paths", () => {
     const c = chunks.find((x) => x.headingPath.join(">") === "npm-install>Configuration>ignore-scripts");
     expect(c).toBeDefined();
-    const heading = lines.findIndex((l) => l === "#### `ignore-scripts`") + 1;
+    const heading = lines.indexOf("#### `ignore-scripts`") + 1;
     expect(c?.startLine).toBe(heading);
     expect(c?.text.startsWith("#### `ignore-scripts`")).toBe(true);
     // The section ends before the next heading.
-    const next = lines.findIndex((l) => l === "#### `allow-directory`") + 1;
+    const next = lines.indexOf("#### `allow-directory`") + 1;
     expect(c?.endLine).toBeLessThan(next);
     for (const x of chunks) expect(x.headingPath[0]).toBe("npm-install");
   });
@@ -84,7 +85,8 @@ describe.skipIf(!hasNpmDocs)("markdown chunking on the npm docs corpus", () => {
 });
 
 describe("markdown chunking, constructed cases", () => {
-  const para = (n: number, word: string) => Array.from({ length: n }, (_, i) => `${word} sentence ${i}.`).join(" ");
+  const para = (n: number, word: string) =>
+    Array.from({ length: n }, (_, i) => `${word} sentence ${i}.`).join(" ");
 
   it("does not take a # inside a fenced block for a heading", () => {
     const text = [
@@ -143,19 +145,36 @@ describe("markdown chunking, constructed cases", () => {
   });
 
   it("merges tiny sections with a sibling or child, naming both", () => {
-    const text = ["# Tool", "", "## Options", "", "### `--a`", "Short.", "", "### `--b`", "Also short.", ""].join("\n");
+    const text = [
+      "# Tool",
+      "",
+      "## Options",
+      "",
+      "### `--a`",
+      "Short.",
+      "",
+      "### `--b`",
+      "Also short.",
+      "",
+    ].join("\n");
     const f = sourceFile("tiny.md", text, "markdown");
     const chunks = chunkFile(f);
     expectChunkInvariants(f, chunks);
     expect(chunks).toHaveLength(1);
     expect(chunks[0]?.headingPath).toEqual(["Tool"]);
-    const siblingsText = ["# Tool", para(20, "t"), "## a", "A.", "## b", "B.", "## c", para(20, "c")].join("\n");
+    const siblingsText = ["# Tool", para(20, "t"), "## a", "A.", "## b", "B.", "## c", para(20, "c")].join(
+      "\n",
+    );
     const siblings = chunkFile(sourceFile("s.md", siblingsText, "markdown"));
     expect(siblings.map((c) => c.headingPath)).toEqual([["Tool"], ["Tool", "a, b, c"]]);
   });
 
   it("caps sections, splits a fence only when the fence alone exceeds the cap, and caps long lines", () => {
-    const bigFence = ["```js", ...Array.from({ length: 80 }, (_, i) => `console.log(${i}, "padding padding padding");`), "```"];
+    const bigFence = [
+      "```js",
+      ...Array.from({ length: 80 }, (_, i) => `console.log(${i}, "padding padding padding");`),
+      "```",
+    ];
     const smallFence = ["```", "a();", "b();", "```"];
     const text = [
       "# Big",

@@ -1,8 +1,9 @@
 // Markdown chunking: one unit per heading section with its heading chain as path, small sections merged
 // with a neighbour, long ones split by paragraph with fenced code blocks kept whole.
-import { mergeSmall } from "./merge.js";
+
 import { outlineMarkdown } from "./markdownSyntax.js";
-import { type Block, type LineDoc, type Limits, type Piece, packBlocks, type Range } from "./pack.js";
+import { mergeSmall } from "./merge.js";
+import { type Block, type Limits, type LineDoc, type Piece, packBlocks, type Range } from "./pack.js";
 import type { PathedPiece } from "./types.js";
 
 interface Section extends Range {
@@ -88,7 +89,11 @@ export function chunkMarkdown(doc: LineDoc, limits: Limits & { readonly minChars
     const last = g.at(-1);
     if (!first || !last) continue;
     const path = groupPath(g.map((s) => s.path));
-    const pieces: Piece[] = packBlocks(doc, markdownBlocks(doc, { start: first.start, end: last.end }, fenceEndAt), limits);
+    const pieces: Piece[] = packBlocks(
+      doc,
+      markdownBlocks(doc, { start: first.start, end: last.end }, fenceEndAt),
+      limits,
+    );
     for (const piece of pieces) out.push({ path, piece });
   }
   return out;

@@ -65,16 +65,18 @@ const NOT_PARAGRAPH = /^ {0,3}(?:[-*+>|]|\d+[.)]|#|<|$)|^ {4}/;
 
 /** Heading text without closing hashes and inline markup, as a reader would name the section. */
 export function cleanHeading(raw: string): string {
-  return raw
-    .replace(/[ \t]+#+$/, "")
-    .replace(/^#+$/, "")
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/<[^>]+>/g, "")
-    .replace(/`+/g, "")
-    .replace(/\*\*|__/g, "")
-    // Emphasis markers around words; underscores inside identifiers (`save_exact`) stay.
-    .replace(/(^|[^\w*])[*_]([^*_]+)[*_](?![\w*])/g, "$1$2")
-    .trim();
+  return (
+    raw
+      .replace(/[ \t]+#+$/, "")
+      .replace(/^#+$/, "")
+      .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
+      .replace(/<[^>]+>/g, "")
+      .replace(/`+/g, "")
+      .replace(/\*\*|__/g, "")
+      // Emphasis markers around words; underscores inside identifiers (`save_exact`) stay.
+      .replace(/(^|[^\w*])[*_]([^*_]+)[*_](?![\w*])/g, "$1$2")
+      .trim()
+  );
 }
 
 export function outlineMarkdown(lines: readonly string[]): MarkdownOutline {

@@ -1,3 +1,4 @@
+// YAML, JSON and plain-text chunking.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,9 +36,10 @@ describe("YAML", () => {
     const merged = chunkFile(f);
     expectChunkInvariants(f, merged);
     expect(merged[0]?.headingPath[0]).toMatch(/^name, on/);
-    const big = ["items:", ...Array.from({ length: 200 }, (_, i) => `  - id: ${i}\n    label: "item number ${i}"`)].join(
-      "\n",
-    );
+    const big = [
+      "items:",
+      ...Array.from({ length: 200 }, (_, i) => `  - id: ${i}\n    label: "item number ${i}"`),
+    ].join("\n");
     const bf = sourceFile("big.yaml", big, "config", "yaml");
     const chunks = chunkFile(bf);
     expectChunkInvariants(bf, chunks);
@@ -83,7 +85,9 @@ describe("JSON", () => {
     const chunks = chunkFile(af, { minChars: 0 });
     expectChunkInvariants(af, chunks);
     expect(chunks.map((c) => c.headingPath[0])).toEqual(["[0]", "[1]", "[2]"]);
-    const min = JSON.stringify(Object.fromEntries(Array.from({ length: 800 }, (_, i) => [`key${i}`, `value ${i}`])));
+    const min = JSON.stringify(
+      Object.fromEntries(Array.from({ length: 800 }, (_, i) => [`key${i}`, `value ${i}`])),
+    );
     const mf = sourceFile("min.json", min, "config", "json");
     const mc = chunkFile(mf);
     expectChunkInvariants(mf, mc);
@@ -93,7 +97,10 @@ describe("JSON", () => {
 
 describe("plain text", () => {
   it("packs paragraphs up to the cap with overlap", () => {
-    const paras = Array.from({ length: 12 }, (_, i) => `Paragraph ${i}. ${"Lorem ipsum dolor sit amet. ".repeat(6)}`);
+    const paras = Array.from(
+      { length: 12 },
+      (_, i) => `Paragraph ${i}. ${"Lorem ipsum dolor sit amet. ".repeat(6)}`,
+    );
     const text = paras.join("\n\n");
     const f = sourceFile("notes.txt", text, "text");
     const chunks = chunkFile(f, { maxChars: 600, overlapChars: 200 });

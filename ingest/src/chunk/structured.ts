@@ -2,14 +2,15 @@
 // malformed files still chunk. Keys are the heading path.
 import { scanLines } from "./lexer.js";
 import { mergeSmall } from "./merge.js";
-import { type LineDoc, type Limits, packRange, type Range } from "./pack.js";
+import { type Limits, type LineDoc, packRange, type Range } from "./pack.js";
 import type { PathedPiece } from "./types.js";
 
 interface KeyUnit extends Range {
   readonly key: string;
 }
 
-const YAML_KEY = /^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#\-?:[{'"!&*%@`|>][^:#]*?|[-?:][^\s:#][^:#]*?))\s*:(?:\s|$)/;
+const YAML_KEY =
+  /^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#\-?:[{'"!&*%@`|>][^:#]*?|[-?:][^\s:#][^:#]*?))\s*:(?:\s|$)/;
 const YAML_ITEM = /^-(?:\s|$)/;
 
 function yamlUnits(doc: LineDoc): KeyUnit[] {
@@ -45,7 +46,8 @@ function jsonUnits(doc: LineDoc): KeyUnit[] {
     const m = /^"((?:[^"\\]|\\.)*)"\s*:/.exec(t);
     if (m) starts.push({ line: i, key: m[1] ?? "" });
     // Items of a top-level array: a new one starts after a line that ended the previous item.
-    else if (!/^[\]}]/.test(t) && (i === 0 || /,\s*$|\[\s*$/.test(doc.line(i - 1)))) starts.push({ line: i, key: `[${items++}]` });
+    else if (!/^[\]}]/.test(t) && (i === 0 || /,\s*$|\[\s*$/.test(doc.line(i - 1))))
+      starts.push({ line: i, key: `[${items++}]` });
   }
   return toUnits(doc, starts);
 }
@@ -54,11 +56,11 @@ function toUnits(doc: LineDoc, starts: ReadonlyArray<{ line: number; key: string
   const units: KeyUnit[] = [];
   const first = starts[0];
   // A lone `{`, `[` or `---` before the first key is no chunk of its own: it opens the first one.
-  const bare = first !== undefined && /^[\s{[\-]*$/.test(doc.lines.slice(0, first.line).join("\n"));
+  const bare = first !== undefined && /^[\s{[-]*$/.test(doc.lines.slice(0, first.line).join("\n"));
   if (first && first.line > 0 && !bare) units.push({ start: 0, end: first.line, key: "" });
-  starts.forEach((s, k) =>
-    units.push({ start: k === 0 && bare ? 0 : s.line, end: starts[k + 1]?.line ?? doc.length, key: s.key }),
-  );
+  starts.forEach((s, k) => {
+    units.push({ start: k === 0 && bare ? 0 : s.line, end: starts[k + 1]?.line ?? doc.length, key: s.key });
+  });
   return units;
 }
 
@@ -71,7 +73,11 @@ export function chunkStructured(
   if (units.length === 0) {
     return packRange(doc, { start: 0, end: doc.length }, limits).map((piece) => ({ path: [], piece }));
   }
-  const groups = mergeSmall(doc, units, { minChars: limits.minChars, maxChars: limits.maxChars, canJoin: () => true });
+  const groups = mergeSmall(doc, units, {
+    minChars: limits.minChars,
+    maxChars: limits.maxChars,
+    canJoin: () => true,
+  });
   const out: PathedPiece[] = [];
   for (const g of groups) {
     const first = g[0];
@@ -79,7 +85,8 @@ export function chunkStructured(
     if (!first || !last) continue;
     const keys = [...new Set(g.map((u) => u.key).filter((k) => k !== ""))];
     const path = keys.length === 0 ? [] : [keys.join(", ")];
-    for (const piece of packRange(doc, { start: first.start, end: last.end }, limits)) out.push({ path, piece });
+    for (const piece of packRange(doc, { start: first.start, end: last.end }, limits))
+      out.push({ path, piece });
   }
   return out;
 }

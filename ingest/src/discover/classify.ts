@@ -183,7 +183,8 @@ export function classifyContent(firstLine: string): FileType {
   if (firstLine.startsWith("#!")) {
     for (const [re, language] of SHEBANG_LANGUAGES) {
       if (re.test(firstLine)) {
-        const lang = language === "javascript" && /\b(?:tsx|ts-node)\b/.test(firstLine) ? "typescript" : language;
+        const lang =
+          language === "javascript" && /\b(?:tsx|ts-node)\b/.test(firstLine) ? "typescript" : language;
         return code(lang);
       }
     }

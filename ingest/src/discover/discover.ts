@@ -33,7 +33,8 @@ interface Walk {
 const skip = (p: string, reason: SkipReason, detail?: string): DiscoverEvent =>
   detail === undefined ? { type: "skip", path: p, reason } : { type: "skip", path: p, reason, detail };
 
-const errCode = (err: unknown): string => (err as NodeJS.ErrnoException)?.code ?? (err as Error)?.message ?? "error";
+const errCode = (err: unknown): string =>
+  (err as NodeJS.ErrnoException)?.code ?? (err as Error)?.message ?? "error";
 const inodeKey = (st: { dev: number; ino: number }) => `${st.dev}:${st.ino}`;
 const joinRel = (dir: string, name: string) => (dir === "" ? name : `${dir}/${name}`);
 const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -71,7 +72,12 @@ export async function* discover(spec: DiscoverSpec, opts: DiscoverOptions): Asyn
   }
 }
 
-async function* walkDir(w: Walk, abs: string, rel: string, parent: IgnoreStack): AsyncGenerator<DiscoverEvent> {
+async function* walkDir(
+  w: Walk,
+  abs: string,
+  rel: string,
+  parent: IgnoreStack,
+): AsyncGenerator<DiscoverEvent> {
   try {
     w.dirs.set(inodeKey(await stat(abs)), rel);
   } catch (err) {
@@ -88,7 +94,9 @@ async function* walkDir(w: Walk, abs: string, rel: string, parent: IgnoreStack):
   }
   for (const name of names) {
     if (ALWAYS_SKIPPED_DIRS.has(name)) continue;
-    if (rel === "" && (ACL_FILE_NAMES as readonly string[]).includes(name)) continue;
+    // Discovery's own settings (ignore rules, the root ACL) shape the tree; they are not content.
+    if (name === ".gitignore" || (rel === "" && (ACL_FILE_NAMES as readonly string[]).includes(name)))
+      continue;
     const childRel = joinRel(rel, name);
     const childAbs = path.join(abs, name);
     let st: Awaited<ReturnType<typeof lstat>>;
@@ -198,11 +206,14 @@ async function fileEvent(w: Walk, f: { abs: string; rel: string; size: number })
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (hasGeneratedMarker(text)) return skip(f.rel, "generated", "generator banner");
   const nl = text.indexOf("\n");
-  const fileType = verdict.type === "index" ? verdict.fileType : classifyContent(nl < 0 ? text : text.slice(0, nl));
-  const title =
-    (fileType.kind === "markdown" ? markdownTitle(text.split(/\r?\n/)) : undefined) ?? name;
+  const fileType =
+    verdict.type === "index" ? verdict.fileType : classifyContent(nl < 0 ? text : text.slice(0, nl));
+  const title = (fileType.kind === "markdown" ? markdownTitle(text.split(/\r?\n/)) : undefined) ?? name;
   const targetRel = path.relative(w.rootReal, f.abs).split(path.sep).join("/");
-  const acl = targetRel === f.rel ? aclFor(w.policy, f.rel) : stricter(aclFor(w.policy, f.rel), aclFor(w.policy, targetRel));
+  const acl =
+    targetRel === f.rel
+      ? aclFor(w.policy, f.rel)
+      : stricter(aclFor(w.policy, f.rel), aclFor(w.policy, targetRel));
   return {
     type: "file",
     file: {

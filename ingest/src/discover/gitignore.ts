@@ -19,7 +19,11 @@ export function compileIgnore(base: string, content: string): IgnoreFrame {
 }
 
 /** The stack for `dirRel`, extended with the rules of `dirAbs/.gitignore` if there is one. */
-export async function withGitignore(stack: IgnoreStack, dirAbs: string, dirRel: string): Promise<IgnoreStack> {
+export async function withGitignore(
+  stack: IgnoreStack,
+  dirAbs: string,
+  dirRel: string,
+): Promise<IgnoreStack> {
   const extra: IgnoreFrame[] = [];
   if (dirRel === "") {
     // Per-clone excludes live outside the tree but are as binding as the root .gitignore.

@@ -1,5 +1,12 @@
 // Discovery's public surface inside @isa/ingest (the package root index re-exports what it needs).
-export { classifyName } from "./classify.js";
 export type { FileType, NameVerdict } from "./classify.js";
+export { classifyName } from "./classify.js";
 export { discover } from "./discover.js";
-export type { DiscoverEvent, DiscoverIo, DiscoverOptions, DiscoverSpec, SkipReason, SourceFile } from "./types.js";
+export type {
+  DiscoverEvent,
+  DiscoverIo,
+  DiscoverOptions,
+  DiscoverSpec,
+  SkipReason,
+  SourceFile,
+} from "./types.js";
