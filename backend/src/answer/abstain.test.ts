@@ -43,7 +43,9 @@ describe("retrievalAbstention", () => {
         score: 0.2,
       },
     ]);
-    expect(text).toBe("The indexed sources do not seem to cover this question.\n\nClosest documents:\n- A › Setup (docs/a.md, lines 1–9)");
+    expect(text).toBe(
+      "The indexed sources do not seem to cover this question.\n\nClosest documents:\n- A › Setup (docs/a.md, lines 1–9)",
+    );
     expect(retrievalAbstention([])).toMatch(/No indexed source/);
   });
 });

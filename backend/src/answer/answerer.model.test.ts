@@ -8,7 +8,7 @@ import { chunk, config, fixedRetriever, hit, principal } from "./testkit/fakes.j
 const gguf = findTestGguf();
 
 describe.skipIf(!gguf)(`answerer with SmolLM2-135M${gguf ? "" : ` (${NO_GGUF_MESSAGE})`}`, () => {
-  const llm = createLlamaCppLlm({ modelPath: gguf ?? "", contextTokens: 2048 });
+  const llm = createLlamaCppLlm({ modelPath: gguf ?? "", contextTokens: 2048, threads: 1 });
   afterAll(() => llm.close());
   const hits = [
     hit(
@@ -22,7 +22,14 @@ describe.skipIf(!gguf)(`answerer with SmolLM2-135M${gguf ? "" : ` (${NO_GGUF_MES
       }),
       0.82,
     ),
-    hit(chunk({ path: "docs/oncall.md", title: "On-call", text: "The on-call rotation changes every Monday at 10:00 UTC." }), 0.41),
+    hit(
+      chunk({
+        path: "docs/oncall.md",
+        title: "On-call",
+        text: "The on-call rotation changes every Monday at 10:00 UTC.",
+      }),
+      0.41,
+    ),
   ];
 
   it("hybrid: streams a non-empty generated answer, then cited evidence, with structured citations", async () => {
@@ -32,7 +39,10 @@ describe.skipIf(!gguf)(`answerer with SmolLM2-135M${gguf ? "" : ` (${NO_GGUF_MES
       retriever: fixedRetriever(hits),
       config: config({ answerMode: "hybrid", maxTokens: 48, contextTokens: 2048 }),
     });
-    const res = await answerer.answer("How long are database backups kept?", { principal, onToken: (t) => pieces.push(t) });
+    const res = await answerer.answer("How long are database backups kept?", {
+      principal,
+      onToken: (t) => pieces.push(t),
+    });
     // Several pieces: the model's tokens arrived one by one, not as one block at the end.
     expect(pieces.length).toBeGreaterThan(2);
     expect(pieces.join("")).toBe(res.answer);
@@ -49,6 +59,8 @@ describe.skipIf(!gguf)(`answerer with SmolLM2-135M${gguf ? "" : ` (${NO_GGUF_MES
       expect(c.startLine).toBeLessThanOrEqual(c.endLine);
       expect(c.chunkId).toMatch(/^c-/);
     }
-    expect(res.citations.some((c) => c.path === "docs/db.md" && c.startLine === 12 && c.endLine === 14)).toBe(true);
+    expect(res.citations.some((c) => c.path === "docs/db.md" && c.startLine === 12 && c.endLine === 14)).toBe(
+      true,
+    );
   }, 240_000);
 });

@@ -9,7 +9,11 @@ const deploy = chunk({
   headingPath: ["Billing"],
   text: "To deploy the billing service, run `make deploy-billing` from the repository root.\nDeploys need approval from the ops group.",
 });
-const oncall = chunk({ path: "docs/oncall.md", title: "On-call", text: "The on-call rotation changes every Monday at 10:00 UTC." });
+const oncall = chunk({
+  path: "docs/oncall.md",
+  title: "On-call",
+  text: "The on-call rotation changes every Monday at 10:00 UTC.",
+});
 const style = chunk({ path: "docs/style.md", title: "Style", text: "Use two spaces for indentation." });
 const hits = [hit(deploy, 0.8), hit(oncall, 0.5), hit(style, 0.3)];
 
@@ -52,7 +56,12 @@ describe("createAnswerer: abstention from retrieval", () => {
 
 describe("createAnswerer: generate", () => {
   it("sends fenced sources and the question, streams the answer, and structures the citations", async () => {
-    const { res, llm, streamed } = await ask("generate", ["Run `make deploy-", "billing` [", "1", "] after ops approval [1, 2]."]);
+    const { res, llm, streamed } = await ask("generate", [
+      "Run `make deploy-",
+      "billing` [",
+      "1",
+      "] after ops approval [1, 2].",
+    ]);
     const req = llm.requests[0];
     expect(req?.messages[0]?.role).toBe("system");
     expect(req?.messages[1]?.content).toContain('<source n="1" path="docs/deploy.md"');
@@ -85,11 +94,19 @@ describe("createAnswerer: generate", () => {
     expect(res.abstained).toBe(false);
   });
 
+  it("treats an empty generation as an abstention in generate mode", async () => {
+    const { res } = await ask("generate", ["\n", "  "]);
+    expect(res.abstained).toBe(true);
+    expect(res.answer).toMatch(/^I could not find the answer in the sources\.\n\nClosest documents:/);
+  });
+
   it("marks a model's own 'not in the sources' as abstained and lists the closest documents", async () => {
     const { res, streamed } = await ask("generate", ["The sources do not contain the answer."]);
     expect(res.abstained).toBe(true);
     expect(res.closest?.map((c) => c.path)).toEqual(["docs/deploy.md", "docs/oncall.md", "docs/style.md"]);
-    expect(res.answer).toMatch(/^The sources do not contain the answer\.\n\nClosest documents:\n- Deploying › Billing/);
+    expect(res.answer).toMatch(
+      /^The sources do not contain the answer\.\n\nClosest documents:\n- Deploying › Billing/,
+    );
     expect(streamed).toBe(res.answer);
   });
 
@@ -107,7 +124,8 @@ describe("createAnswerer: generate", () => {
   });
 
   it("fits sources to the context: only what fits is sent, and only those numbers can be cited", async () => {
-    const big = (i: number) => hit(chunk({ path: `docs/big${i}.md`, text: `Fact ${i}. `.repeat(300) }), 0.9 - i / 100);
+    const big = (i: number) =>
+      hit(chunk({ path: `docs/big${i}.md`, text: `Fact ${i}. `.repeat(300) }), 0.9 - i / 100);
     const llm = scriptedLlm(["Fact 1 [1] and fact 3 [3]."]);
     const answerer = createAnswerer({
       llm,
@@ -129,7 +147,9 @@ describe("createAnswerer: generate", () => {
       return ["never", "shown"];
     });
     const answerer = createAnswerer({ llm, retriever: fixedRetriever(hits), config: config() });
-    await expect(answerer.answer("How do I deploy?", { principal, signal: ctrl.signal })).rejects.toThrow(/abort/i);
+    await expect(answerer.answer("How do I deploy?", { principal, signal: ctrl.signal })).rejects.toThrow(
+      /abort/i,
+    );
   });
 });
 
@@ -150,7 +170,9 @@ describe("createAnswerer: extractive", () => {
 describe("createAnswerer: hybrid", () => {
   it("appends the best evidence quote the generated answer lacks", async () => {
     const { res, streamed } = await ask("hybrid", ["You need ops approval [1]."]);
-    expect(res.answer).toMatch(/^You need ops approval \[1\]\.\n\nFrom the sources:\n\nTo deploy the billing service, run `make deploy-billing`/);
+    expect(res.answer).toMatch(
+      /^You need ops approval \[1\]\.\n\nFrom the sources:\n\nTo deploy the billing service, run `make deploy-billing`/,
+    );
     expect(res.citations.map((c) => c.n)).toEqual([1]);
     expect(streamed).toBe(res.answer);
   });
@@ -160,6 +182,19 @@ describe("createAnswerer: hybrid", () => {
       "To deploy the billing service, run `make deploy-billing` from the repository root [1]. Deploys need approval from the ops group [1].",
     ]);
     expect(res.answer).not.toContain("From the sources:");
+  });
+
+  it("answers with the evidence alone when the model only echoes the prompt", async () => {
+    const { res, streamed } = await ask("hybrid", [
+      "You answer questions about a company's internal documents and code, using only the numbered sources you are given.\n",
+      "Cite the source of each fact",
+    ]);
+    expect(res.answer).toMatch(
+      /^To deploy the billing service, run `make deploy-billing` from the repository root\. \[1\]/,
+    );
+    expect(res.abstained).toBe(false);
+    expect(res.citations[0]?.path).toBe("docs/deploy.md");
+    expect(streamed).toBe(res.answer);
   });
 
   it("offers the evidence as closest passages when the model finds nothing", async () => {

@@ -8,7 +8,7 @@ import { citedNumbers, createCitationFilter, toCitation } from "./citations.js";
 import type { Evidence } from "./extractive.js";
 import { renderEvidence, selectEvidence } from "./extractive.js";
 import type { PromptSource, TokenCounter } from "./prompt.js";
-import { buildMessages, fitSources } from "./prompt.js";
+import { buildMessages, fitSources, PROMPT_SCAFFOLD_LINES } from "./prompt.js";
 import { createRepeatGuard } from "./repeatGuard.js";
 import { termSet } from "./terms.js";
 import type { AnswererConfig, AnswerOptions, AnswerResult, AnswerRetriever, RetrievalHit } from "./types.js";
@@ -29,8 +29,8 @@ export interface Answerer {
 const CLOSEST_COUNT = 3;
 /** Evidence quotes appended in hybrid mode: enough to carry the key fact, few enough to stay readable. */
 const HYBRID_QUOTES = 2;
-/** Tiny models sometimes start reciting the prompt's fences; cut generation there. */
-const STOP = ["<source", "</source>"];
+/** Tiny models sometimes go on to recite fences or invent the next question; cut generation there. */
+const STOP = ["<source", "</source>", "\nQuestion:"];
 
 export function createAnswerer(deps: AnswererDeps): Answerer {
   const { llm, retriever, config } = deps;
@@ -102,7 +102,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       const hitOf = (n: number): RetrievalHit | undefined => sources[n - 1]?.hit;
       const exists = (n: number) => n >= 1 && n <= sources.length;
       const filter = createCitationFilter(exists);
-      const guard = createRepeatGuard();
+      const guard = createRepeatGuard({ seed: PROMPT_SCAFFOLD_LINES });
       // Leading and trailing blanks of the model's text are dropped (held back until more text follows), so the
       // streamed pieces still add up to exactly the final answer.
       let blanks = "";
@@ -134,35 +134,40 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       emitModel(filter.flush());
       const generateMs = performance.now() - tg;
       const generated = text;
-      const modelAbstained = generated.trim() === "" || saysNoAnswer(generated);
+      const silent = generated === "";
+      const saidNoAnswer = !silent && saysNoAnswer(generated);
       const closest = sources.slice(0, CLOSEST_COUNT).map((s) => toCitation(s.n, s.hit));
-
-      let quoted = false;
-      if (mode === "hybrid") {
-        const evidence = evidenceFrom(q, sources);
-        const quotes = modelAbstained ? evidence : evidence.filter((e) => !covered(generated, e.text));
-        if (quotes.length > 0) {
-          // When the model found nothing, the quotes are offered as the closest passages, not as an answer.
-          const heading = modelAbstained ? "Closest passages in the sources:" : "From the sources:";
-          emit(`${generated.trim() === "" ? "" : "\n\n"}${heading}\n\n${renderEvidence(quotes)}`);
-          quoted = true;
-        }
-      }
-      if (modelAbstained) {
-        if (!quoted) {
-          if (generated.trim() === "") emit(NO_ANSWER_SENTENCE);
-          emit(`\n\n${renderClosest(closest)}`);
-        }
-        return done(
+      const finish = (abstained: boolean) =>
+        done(
           {
             citations: citationsFor(citedNumbers(text), hitOf),
-            abstained: true,
-            closest,
+            abstained,
+            ...(abstained ? { closest } : {}),
             citationsInferred: false,
           },
           generateMs,
           usage,
         );
+
+      if (mode === "hybrid") {
+        const evidence = evidenceFrom(q, sources);
+        // The model gave nothing usable (only loops or prompt echo): the evidence is the answer, as in extractive.
+        if (silent && evidence.length > 0) {
+          emit(renderEvidence(evidence));
+          return finish(false);
+        }
+        const quotes = saidNoAnswer ? evidence : evidence.filter((e) => !covered(generated, e.text));
+        if (quotes.length > 0) {
+          // When the model found nothing, the quotes are offered as the closest passages, not as an answer.
+          const heading = saidNoAnswer ? "Closest passages in the sources:" : "From the sources:";
+          emit(`\n\n${heading}\n\n${renderEvidence(quotes)}`);
+          if (saidNoAnswer) return finish(true);
+        }
+      }
+      if (silent || saidNoAnswer) {
+        if (silent) emit(NO_ANSWER_SENTENCE);
+        emit(`\n\n${renderClosest(closest)}`);
+        return finish(true);
       }
       const cited = citationsFor(citedNumbers(text), hitOf);
       if (cited.length > 0)

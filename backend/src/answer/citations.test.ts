@@ -7,7 +7,9 @@ const upTo3 = (n: number) => n >= 1 && n <= 3;
 
 describe("citedNumbers", () => {
   it("reads [n], [n, m], [n][m], ranges and [Source n], in order of first appearance", () => {
-    expect(citedNumbers("A [2]. B [1, 3]. C [3][1]. D [Source 4] and [sources 5-6]; E [2 and 7].")).toEqual([2, 1, 3, 4, 5, 6, 7]);
+    expect(citedNumbers("A [2]. B [1, 3]. C [3][1]. D [Source 4] and [sources 5-6]; E [2 and 7].")).toEqual([
+      2, 1, 3, 4, 5, 6, 7,
+    ]);
     expect(citedNumbers("no citations, [a] or [] or [x1]")).toEqual([]);
   });
 });
@@ -20,7 +22,9 @@ describe("rewriteCitations", () => {
   });
 
   it("leaves array indexing in code alone", () => {
-    expect(rewriteCitations("Read `items[0]` and args[5] [2].", upTo3)).toBe("Read `items[0]` and args[5] [2].");
+    expect(rewriteCitations("Read `items[0]` and args[5] [2].", upTo3)).toBe(
+      "Read `items[0]` and args[5] [2].",
+    );
   });
 });
 
@@ -47,7 +51,14 @@ describe("createCitationFilter", () => {
 
 describe("toCitation", () => {
   it("maps a hit to a structured citation", () => {
-    const c = chunk({ path: "docs/a.md", text: "x\ny", title: "A", headingPath: ["Intro"], startLine: 5, endLine: 6 });
+    const c = chunk({
+      path: "docs/a.md",
+      text: "x\ny",
+      title: "A",
+      headingPath: ["Intro"],
+      startLine: 5,
+      endLine: 6,
+    });
     expect(toCitation(2, hit(c, 0.42))).toEqual({
       n: 2,
       chunkId: c.id,

@@ -70,7 +70,12 @@ export function createCitationFilter(exists: (n: number) => boolean): {
       held += text;
       const open = held.lastIndexOf("[");
       let cut = held.length;
-      if (open !== -1 && held.indexOf("]", open) === -1 && held.length - open <= 40 && PARTIAL_GROUP.test(held.slice(open))) {
+      if (
+        open !== -1 &&
+        held.indexOf("]", open) === -1 &&
+        held.length - open <= 40 &&
+        PARTIAL_GROUP.test(held.slice(open))
+      ) {
         cut = open;
       }
       // Trailing blanks wait too: if a dropped group follows, they go with it ("foo [9]." → "foo.").

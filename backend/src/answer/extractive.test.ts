@@ -1,8 +1,8 @@
 // Extractive evidence selection: the sentences carrying the question's terms win, quoted verbatim with [n].
 import { describe, expect, it } from "vitest";
 import { renderEvidence, selectEvidence, splitSentences, splitUnits } from "./extractive.js";
-import { chunk } from "./testkit/fakes.js";
 import { stem, terms } from "./terms.js";
+import { chunk } from "./testkit/fakes.js";
 
 describe("terms", () => {
   it("lower-cases, drops stop words, stems, and splits identifiers while keeping them whole", () => {
@@ -11,9 +11,10 @@ describe("terms", () => {
       expect.arrayContaining(["maxretrycount", "max", "retry", "count", "max_retry_count"]),
     );
     expect(["deploys", "deployed", "deploying"].map(stem)).toEqual(["deploy", "deploy", "deploy"]);
-    expect(["running", "policies", "classes", "status", "installed"].map(stem)).toEqual([
+    expect(["running", "policies", "retried", "classes", "status", "installed"].map(stem)).toEqual([
       "run",
       "policy",
+      "retry",
       "class",
       "status",
       "install",
@@ -87,11 +88,16 @@ describe("selectEvidence", () => {
       { n: 1, chunk: deploy },
       { n: 2, chunk: oncall },
     ]);
-    expect(ev[0]).toMatchObject({ n: 1, text: "To deploy the billing service, run `make deploy-billing` from the repository root." });
+    expect(ev[0]).toMatchObject({
+      n: 1,
+      text: "To deploy the billing service, run `make deploy-billing` from the repository root.",
+    });
     expect(ev.map((e) => e.text)).not.toContain("Lunch is served at noon.");
     expect(ev.map((e) => e.text)).not.toContain("Our team cares about reliability.");
     expect(ev.every((e) => e.n === 1)).toBe(true);
-    expect(renderEvidence(ev)).toMatch(/^To deploy the billing service, run `make deploy-billing` from the repository root\. \[1\]/);
+    expect(renderEvidence(ev)).toMatch(
+      /^To deploy the billing service, run `make deploy-billing` from the repository root\. \[1\]/,
+    );
   });
 
   it("finds the answer in a lower-ranked source when that is where the terms are", () => {
@@ -103,7 +109,10 @@ describe("selectEvidence", () => {
   });
 
   it("quotes the block a sentence introduces, and puts a code block's citation on its own line", () => {
-    const c = chunk({ path: "docs/run.md", text: "To reset the cache, run:\n\n```sh\nisa cache reset --all\n```\n" });
+    const c = chunk({
+      path: "docs/run.md",
+      text: "To reset the cache, run:\n\n```sh\nisa cache reset --all\n```\n",
+    });
     const ev = selectEvidence("How do I reset the cache?", [{ n: 1, chunk: c }]);
     expect(ev[0]?.text).toBe("To reset the cache, run:\n```sh\nisa cache reset --all\n```");
     expect(renderEvidence(ev)).toBe("To reset the cache, run:\n```sh\nisa cache reset --all\n```\n[1]");
@@ -119,6 +128,16 @@ describe("selectEvidence", () => {
     expect(ev[0]?.text).toBe("export const MAX_RETRY_COUNT = 5;");
   });
 
+  it("quotes a code comment together with the line it describes", () => {
+    const code = chunk({
+      path: "src/http/retry.ts",
+      kind: "code",
+      text: "// Retry policy for outbound HTTP calls.\nexport const MAX_RETRIES = 5;\nexport const BACKOFF_MS = 250;",
+    });
+    const ev = selectEvidence("How many times are outbound HTTP calls retried?", [{ n: 1, chunk: code }]);
+    expect(ev[0]?.text).toBe("// Retry policy for outbound HTTP calls.\nexport const MAX_RETRIES = 5;");
+  });
+
   it("falls back to the top source's opening when no term matches", () => {
     const ev = selectEvidence("Qué hora es?", [{ n: 1, chunk: oncall }]);
     expect(ev).toEqual([{ n: 1, text: "The on-call rotation changes every Monday at 10:00 UTC.", score: 0 }]);
@@ -130,6 +149,8 @@ describe("selectEvidence", () => {
       text: Array.from({ length: 10 }, (_, i) => `Backup step ${i} for the backup job.`).join(" "),
     });
     expect(selectEvidence("backup job", [{ n: 1, chunk: many }], { maxUnits: 5 })).toHaveLength(2);
-    expect(selectEvidence("backup job", [{ n: 1, chunk: many }], { maxUnits: 5, maxPerSource: 9 })).toHaveLength(5);
+    expect(
+      selectEvidence("backup job", [{ n: 1, chunk: many }], { maxUnits: 5, maxPerSource: 9 }),
+    ).toHaveLength(5);
   });
 });

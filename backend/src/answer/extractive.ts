@@ -183,18 +183,24 @@ export function selectEvidence(
   return chosen.map((c) => ({ n: c.u.n, text: withNext(c.u), score: c.score }));
 }
 
+/** A line comment in code describes the line after it, as "Run this:" introduces what follows in prose. */
+const CODE_COMMENT = /^(?:\/\/|#(?!!)|--|\/\*|\*|<!--|;)/;
+
 function toUnits(source: EvidenceSource): Unit[] {
+  const code = source.chunk.kind === "code" || source.chunk.kind === "config";
   const texts = splitUnits(source.chunk.text, source.chunk.kind);
   const units: Unit[] = [];
   for (let i = texts.length - 1; i >= 0; i--) {
     const text = texts[i] ?? "";
     const following = units[0];
+    const introduces =
+      /:\s*$/.test(text) || (code && CODE_COMMENT.test(text) && !CODE_COMMENT.test(following?.text ?? ""));
     units.unshift({
       n: source.n,
       position: i,
       text,
       terms: terms(text),
-      next: /:\s*$/.test(text) ? following : undefined,
+      next: introduces ? following : undefined,
     });
   }
   return units;

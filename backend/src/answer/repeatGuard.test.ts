@@ -45,3 +45,14 @@ describe("createRepeatGuard", () => {
     expect(g.push(" restarts nightly.").emit).toBe("The service restarts nightly.");
   });
 });
+
+describe("createRepeatGuard with seed lines", () => {
+  it("stops a model reciting a prompt line back, showing none of it", () => {
+    const g = createRepeatGuard({
+      seed: ["Cite the source of each fact with its number in square brackets, like [1]."],
+    });
+    expect(g.push("Cite the source of each fact").emit).toBe("");
+    expect(g.push(" with its number in square brackets, like [1].\nMore").stop).toBe(true);
+    expect(g.flush()).toBe("");
+  });
+});

@@ -1,5 +1,6 @@
-// Tiny models decoding greedily fall into loops, repeating a line until maxTokens. This guard passes streamed
-// text through and reports the first line that repeats an earlier one, which is dropped, so generation can stop.
+// Tiny models decoding greedily fall into loops, repeating a line until maxTokens, or recite the prompt back. This
+// guard passes streamed text through and reports the first line that repeats an earlier one (or a prompt line),
+// which is dropped, so generation can stop.
 // A partial line that could still turn into a repeat is held back, so nothing repeated is ever shown.
 
 export interface RepeatGuard {
@@ -10,9 +11,13 @@ export interface RepeatGuard {
 
 const normalise = (line: string) => line.trim().replace(/\s+/g, " ").toLowerCase();
 
-/** Lines shorter than `minChars` (blank lines, `}`, list bullets) may repeat freely. */
-export function createRepeatGuard(minChars = 24): RepeatGuard {
-  const seen: string[] = [];
+/**
+ * Lines shorter than `minChars` (blank lines, `}`, list bullets) may repeat freely. `seed` lines count as already
+ * seen: the prompt's own scaffolding, which tiny models otherwise recite back instead of answering.
+ */
+export function createRepeatGuard(opts: { minChars?: number; seed?: readonly string[] } = {}): RepeatGuard {
+  const minChars = opts.minChars ?? 24;
+  const seen: string[] = (opts.seed ?? []).map(normalise).filter((l) => l.length >= minChars);
   let line = "";
   let shown = 0;
   let stopped = false;

@@ -13,18 +13,19 @@ const STOP_WORDS = new Set(
   ).split(" "),
 );
 
-/** Strip common English inflections so "deploys", "deployed" and "deploying" meet "deploy". */
+/** Strip common English inflections so "deploys", "deployed" and "deploying" meet "deploy" ("retried", "retries": "retry"). */
 export function stem(word: string): string {
   if (word.length <= 3 || /\d/.test(word)) return word;
   for (const [suffix, min] of [
     ["ies", 4],
+    ["ied", 4],
     ["ing", 5],
     ["ed", 4],
     ["es", 4],
     ["s", 3],
   ] as const) {
     if (word.endsWith(suffix) && word.length - suffix.length >= min - 1) {
-      if (suffix === "ies") return `${word.slice(0, -3)}y`;
+      if (suffix === "ies" || suffix === "ied") return `${word.slice(0, -3)}y`;
       if (suffix === "s" && (word.endsWith("ss") || word.endsWith("us") || word.endsWith("is"))) return word;
       if (suffix === "es" && !/(?:ss|sh|ch|x|z)es$/.test(word)) return word.slice(0, -1);
       const base = word.slice(0, -suffix.length);

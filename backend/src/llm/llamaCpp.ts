@@ -2,6 +2,7 @@
 // lazily once, then serves each request on a pooled context sequence with a fresh chat history.
 import { constants } from "node:fs";
 import { access } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import type { ChatDelta, ChatMessage, ChatRequest, Llm } from "@isa/core";
 import { AppError } from "@isa/core";
@@ -20,17 +21,12 @@ export interface LlamaCppOptions {
   readonly modelPath: string;
   /** Context window per sequence; capped at what the model was trained with. */
   readonly contextTokens: number;
-  /** CPU threads for evaluation; default: node-llama-cpp's choice (all cores). */
+  /** CPU threads for evaluation; default: half the cores (at least 1), see DEFAULT_THREADS. */
   readonly threads?: number;
   /** `false` (default) loads the prebuilt CPU binary; `"auto"` picks CUDA/Vulkan/Metal when present. */
   readonly gpu?: false | "auto" | "cuda";
   /** Parallel generations (context sequences). Default 1: requests queue, which is fastest on a few CPU cores. */
   readonly sequences?: number;
-  /**
-   * Prompt format. `"auto"`: the model's own chat template (or node-llama-cpp's wrapper for its architecture).
-   * `"general"`: a plain `### User / ### Response` transcript, for base models without a chat template.
-   */
-  readonly chatFormat?: "auto" | "general";
   /** Reported as `modelId`; default: the file name without `.gguf`. */
   readonly modelId?: string;
   /** Receives llama.cpp's own warnings and errors (library code never writes to the console). */
@@ -45,6 +41,13 @@ export interface LlamaCppLlm extends Llm {
   /** The context window actually in use, after capping at the model's training size (loads the model). */
   contextSize(): Promise<number>;
 }
+
+/**
+ * llama.cpp's worker threads spin-wait at each step: with more threads than idle cores (the embedder, other
+ * services) generation collapses. Measured here on 2 busy cores, SmolLM2-135M: 65 tok/s with 1 thread, 16 with 2.
+ * Half the cores is safe on a shared host and near the memory-bandwidth limit of CPU decoding on a large one.
+ */
+const DEFAULT_THREADS = Math.max(1, Math.floor(availableParallelism() / 2));
 
 /** Generation cap when the request names none: enough for a cited paragraph, bounded against run-on loops. */
 const DEFAULT_MAX_TOKENS = 512;
@@ -172,7 +175,7 @@ async function load(opts: LlamaCppOptions): Promise<Loaded> {
     );
   }
   // Imported here so that deployments using an LLM server never load the native addon.
-  const { getLlama, LlamaChat, GeneralChatWrapper, LlamaLogLevel } = await import("node-llama-cpp");
+  const { getLlama, LlamaChat, LlamaLogLevel } = await import("node-llama-cpp");
   const log = opts.log;
   const gpu = opts.gpu ?? false;
   const llama = await getLlama({
@@ -207,15 +210,15 @@ async function load(opts: LlamaCppOptions): Promise<Loaded> {
   const context = await model.createContext({
     contextSize: Math.min(opts.contextTokens, model.trainContextSize),
     sequences,
-    ...(opts.threads ? { threads: opts.threads } : {}),
+    threads: opts.threads ?? DEFAULT_THREADS,
   });
-  const chatWrapper = opts.chatFormat === "general" ? new GeneralChatWrapper() : "auto";
   const seqs = Array.from({ length: sequences }, () => context.getSequence());
   return {
     model,
     context,
     pool: createPool(seqs),
-    newChat: (seq) => new LlamaChat({ contextSequence: seq, chatWrapper }),
+    // "auto": the model's own chat template (or node-llama-cpp's wrapper for its architecture).
+    newChat: (seq) => new LlamaChat({ contextSequence: seq, chatWrapper: "auto" }),
     dispose: async () => {
       await context.dispose();
       await model.dispose();

@@ -3,7 +3,7 @@
 // so (ours / ceiling) measures what our JS around the session costs.
 import { InferenceSession, Tensor } from "onnxruntime-node";
 import type { EmbedDevice } from "./onnxEmbedder.js";
-import { executionProviders } from "./onnxEmbedder.js";
+import { sessionOptions } from "./onnxEmbedder.js";
 import { loadWordPieceEncoder } from "./wordPieceEncoder.js";
 
 export interface RawOrtThroughputOptions {
@@ -30,9 +30,7 @@ export interface ThroughputResult {
 export async function rawOrtThroughput(opts: RawOrtThroughputOptions): Promise<ThroughputResult> {
   const encoder = await loadWordPieceEncoder(opts.tokenizerPath, opts.maxTokens ?? 256);
   const session = await InferenceSession.create(opts.modelPath, {
-    executionProviders: executionProviders(opts.device ?? "cpu"),
-    graphOptimizationLevel: "all",
-    ...(opts.threads && opts.threads > 0 ? { intraOpNumThreads: opts.threads } : {}),
+    ...sessionOptions(opts.device ?? "cpu", opts.threads),
   });
   try {
     // Same length-sorted batching as OnnxEmbedder (over the whole set: the most favourable padding).

@@ -7,7 +7,9 @@ export interface ScriptedLlm extends Llm {
 }
 
 /** Streams the given pieces as tokens (or pieces computed from the request), then one done. */
-export function scriptedLlm(script: readonly string[] | ((req: ChatRequest) => readonly string[])): ScriptedLlm {
+export function scriptedLlm(
+  script: readonly string[] | ((req: ChatRequest) => readonly string[]),
+): ScriptedLlm {
   const requests: ChatRequest[] = [];
   return {
     modelId: "scripted",
@@ -19,7 +21,11 @@ export function scriptedLlm(script: readonly string[] | ((req: ChatRequest) => r
         req.signal?.throwIfAborted();
         yield { type: "token", text };
       }
-      yield { type: "done", finishReason: "stop", usage: { promptTokens: 100, completionTokens: pieces.length } };
+      yield {
+        type: "done",
+        finishReason: "stop",
+        usage: { promptTokens: 100, completionTokens: pieces.length },
+      };
     },
     async close() {},
   };
@@ -44,7 +50,10 @@ export function hit(c: Chunk, score = 0.5): RetrievalHit {
   return { chunk: c, score, denseScore: score };
 }
 
-export function fixedRetriever(hits: readonly RetrievalHit[], bestDenseScore = 0.6): AnswerRetriever & { calls: number } {
+export function fixedRetriever(
+  hits: readonly RetrievalHit[],
+  bestDenseScore = 0.6,
+): AnswerRetriever & { calls: number } {
   const r = {
     calls: 0,
     async retrieve() {
@@ -55,10 +64,16 @@ export function fixedRetriever(hits: readonly RetrievalHit[], bestDenseScore = 0
   return r;
 }
 
-export function config(over: { answerMode?: AnswererConfig["llm"]["answerMode"]; contextTokens?: number; maxTokens?: number } = {}): AnswererConfig {
+export function config(
+  over: { answerMode?: AnswererConfig["llm"]["answerMode"]; contextTokens?: number; maxTokens?: number } = {},
+): AnswererConfig {
   return {
     retrieval: { topK: 6, abstainMinScore: 0.3 },
-    llm: { answerMode: over.answerMode ?? "generate", maxTokens: over.maxTokens ?? 256, contextTokens: over.contextTokens ?? 4096 },
+    llm: {
+      answerMode: over.answerMode ?? "generate",
+      maxTokens: over.maxTokens ?? 256,
+      contextTokens: over.contextTokens ?? 4096,
+    },
   };
 }
 
