@@ -9,7 +9,11 @@ import { parseArgs } from "node:util";
 
 const repo = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
-  options: { files: { type: "string", default: "5000" }, "skip-peer": { type: "boolean" }, "skip-tree": { type: "boolean" } },
+  options: {
+    files: { type: "string", default: "5000" },
+    "skip-peer": { type: "boolean" },
+    "skip-tree": { type: "boolean" },
+  },
 });
 const core = await import(path.join(repo, "core/dist/index.js"));
 const ingest = await import(path.join(repo, "ingest/dist/index.js"));
@@ -48,12 +52,20 @@ function sourceTree(n) {
 
 async function ingestRun(name, root) {
   const dir = mkdtempSync(path.join(tmpdir(), "isa-bench-store-"));
-  const store = await ingest.openLanceStore({ dir, dimensions: embedder.dimensions, modelId: embedder.modelId });
+  const store = await ingest.openLanceStore({
+    dir,
+    dimensions: embedder.dimensions,
+    modelId: embedder.modelId,
+  });
   const runOnce = async () => {
-    const it = ingest.update([{ name, root }], { store, embedder }, {
-      maxFileBytes: config.ingest.maxFileBytes,
-      defaultGroups: config.ingest.defaultGroups,
-    });
+    const it = ingest.update(
+      [{ name, root }],
+      { store, embedder },
+      {
+        maxFileBytes: config.ingest.maxFileBytes,
+        defaultGroups: config.ingest.defaultGroups,
+      },
+    );
     let r = await it.next();
     while (!r.done) r = await it.next();
     return r.value;
@@ -88,12 +100,18 @@ if (!values["skip-tree"]) {
 
 // Ceiling and peer baseline on the same texts: chunk texts of the npm docs.
 const compare = await import(path.join(repo, "bench/embed-compare.mjs"));
-results.embedding = await compare.compareEmbedders({ repo, config, files, skipPeer: Boolean(values["skip-peer"]) });
+results.embedding = await compare.compareEmbedders({
+  repo,
+  config,
+  files,
+  skipPeer: Boolean(values["skip-peer"]),
+});
 console.log("embedding", results.embedding);
 const e = results.embedding;
 if (e.raw_ort_per_s && e.ours_per_s) {
   console.log(`ours / raw onnxruntime ceiling = ${(e.ours_per_s / e.raw_ort_per_s).toFixed(2)}`);
-  if (e.transformers_js_per_s) console.log(`ours / transformers.js = ${(e.ours_per_s / e.transformers_js_per_s).toFixed(2)}`);
+  if (e.transformers_js_per_s)
+    console.log(`ours / transformers.js = ${(e.ours_per_s / e.transformers_js_per_s).toFixed(2)}`);
 }
 await embedder.close();
 console.log(JSON.stringify(results));

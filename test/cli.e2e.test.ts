@@ -19,7 +19,12 @@ let work: string;
 let corpus: string;
 
 async function isa(args: string[], extraEnv: Record<string, string> = {}) {
-  const env = { ...process.env, ISA_DATA_DIR: path.join(work, "data"), ISA_MODELS_DIR: modelsDir, ...extraEnv };
+  const env = {
+    ...process.env,
+    ISA_DATA_DIR: path.join(work, "data"),
+    ISA_MODELS_DIR: modelsDir,
+    ...extraEnv,
+  };
   try {
     return await run(process.execPath, [bin, ...args], { env, maxBuffer: 16 << 20, timeout: 240_000 });
   } catch (e) {
@@ -56,19 +61,29 @@ describe.skipIf(!ready)("isa CLI end to end (sample corpus)", () => {
     expect(s.deleted).toBe(1);
     expect(s.embedded).toBeGreaterThan(0);
     expect(s.embedded).toBeLessThanOrEqual(2);
-    const hits = JSON.parse((await isa(["search", "production deploy window Argo CD", "--json", "--k", "10"])).stdout).hits;
+    const hits = JSON.parse(
+      (await isa(["search", "production deploy window Argo CD", "--json", "--k", "10"])).stdout,
+    ).hits;
     expect(hits.map((h: { path: string }) => h.path)).not.toContain("runbooks/deploy-to-production.md");
   });
 
   it("finds the runbook and answers with structured citations", async () => {
     const search = JSON.parse((await isa(["search", "rotate staging database password", "--json"])).stdout);
     expect(search.hits[0].path).toBe("runbooks/rotate-staging-db-password.md");
-    const ask = JSON.parse((await isa(["ask", "How do I rotate the staging database password?", "--json"])).stdout);
+    const ask = JSON.parse(
+      (await isa(["ask", "How do I rotate the staging database password?", "--json"])).stdout,
+    );
     expect(ask.abstained).toBe(false);
     expect(ask.answer.length).toBeGreaterThan(20);
     expect(ask.citations.length).toBeGreaterThan(0);
-    expect(ask.citations[0]).toMatchObject({ path: expect.any(String), startLine: expect.any(Number), endLine: expect.any(Number) });
-    expect(ask.citations.map((c: { path: string }) => c.path)).toContain("runbooks/rotate-staging-db-password.md");
+    expect(ask.citations[0]).toMatchObject({
+      path: expect.any(String),
+      startLine: expect.any(Number),
+      endLine: expect.any(Number),
+    });
+    expect(ask.citations.map((c: { path: string }) => c.path)).toContain(
+      "runbooks/rotate-staging-db-password.md",
+    );
   });
 
   it("never shows a restricted document to a principal without its group", async () => {
@@ -77,7 +92,9 @@ describe.skipIf(!ready)("isa CLI end to end (sample corpus)", () => {
     expect(pub.map((h: { path: string }) => h.path)).not.toContain("security/incident-response.md");
     const sec = JSON.parse((await isa(["search", q, "--json", "--groups", "security"])).stdout).hits;
     expect(sec[0].path).toBe("security/incident-response.md");
-    const ask = JSON.parse((await isa(["ask", "Where is the break-glass account token kept?", "--json"])).stdout);
+    const ask = JSON.parse(
+      (await isa(["ask", "Where is the break-glass account token kept?", "--json"])).stdout,
+    );
     const cited = [...ask.citations, ...ask.closest].map((c: { path: string }) => c.path);
     expect(cited).not.toContain("security/incident-response.md");
     expect(ask.answer).not.toContain("Berlin office safe");

@@ -40,7 +40,10 @@ async function localModelPath(config: Config, onProgress?: (p: FetchProgress) =>
   return gguf;
 }
 
-export async function embedderFor(config: Config, onProgress?: (p: FetchProgress) => void): Promise<Embedder> {
+export async function embedderFor(
+  config: Config,
+  onProgress?: (p: FetchProgress) => void,
+): Promise<Embedder> {
   const files = await ensureModel(config.embed.model, config, onProgress ? { onProgress } : {});
   return createOnnxEmbedder({
     modelPath: files["model.onnx"] as string,
@@ -78,7 +81,9 @@ export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtim
       contextTokens: config.llm.contextTokens,
     });
   });
-  const answerer = once(async () => createAnswerer({ llm: await llm.get(), retriever: await retriever.get(), config }));
+  const answerer = once(async () =>
+    createAnswerer({ llm: await llm.get(), retriever: await retriever.get(), config }),
+  );
   return {
     config,
     embedder: embedder.get,

@@ -22,7 +22,11 @@ describe("loadConfig", () => {
   });
 
   it("coerces and applies values", () => {
-    const c = loadConfig({ ISA_TOP_K: "9", ISA_RETRIEVAL_MODE: "dense", LLM_BASE_URL: "http://127.0.0.1:8000/v1" });
+    const c = loadConfig({
+      ISA_TOP_K: "9",
+      ISA_RETRIEVAL_MODE: "dense",
+      LLM_BASE_URL: "http://127.0.0.1:8000/v1",
+    });
     expect(c.retrieval.topK).toBe(9);
     expect(c.retrieval.mode).toBe("dense");
     expect(c.llm.baseUrl).toBe("http://127.0.0.1:8000/v1");
@@ -44,5 +48,16 @@ describe("loadConfig", () => {
 
   it("treats empty strings as unset", () => {
     expect(loadConfig({ LLM_BASE_URL: "" }).llm.baseUrl).toBeUndefined();
+  });
+});
+
+describe("README config table", () => {
+  it("documents every environment variable of the schema, and no other", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { envSchema } = await import("./config.js");
+    const md = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const section = md.slice(md.indexOf("## Configuration"));
+    const documented = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]).sort();
+    expect(documented).toEqual(Object.keys(envSchema.shape).sort());
   });
 });

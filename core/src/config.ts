@@ -38,7 +38,7 @@ export const envSchema = z.object({
   HF_ENDPOINT: z.string().url().default("https://huggingface.co"),
   ISA_PYPI_URL: z.string().url().default("https://pypi.org"),
   ISA_FETCH_TIMEOUT_MS: int(100, 3_600_000).default(15_000),
-  ISA_OFFLINE: bool.default(false),
+  ISA_SKIP_HF: bool.default(false),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -78,7 +78,8 @@ export interface Config {
     readonly hfEndpoint: string;
     readonly pypiUrl: string;
     readonly timeoutMs: number;
-    readonly offline: boolean;
+    /** Skip Hugging Face and go straight to the registry mirror (air-gapped sites with a PyPI proxy). */
+    readonly skipHf: boolean;
   };
 }
 
@@ -108,7 +109,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     modelsDir: e.ISA_MODELS_DIR ?? `${dataDir}/models`,
     logLevel: e.ISA_LOG_LEVEL,
     ingest: { maxFileBytes: e.ISA_MAX_FILE_BYTES, defaultGroups: e.ISA_DEFAULT_GROUPS },
-    embed: { model: e.EMBED_MODEL, device: e.EMBED_DEVICE, batchSize: e.EMBED_BATCH_SIZE, threads: e.EMBED_THREADS },
+    embed: {
+      model: e.EMBED_MODEL,
+      device: e.EMBED_DEVICE,
+      batchSize: e.EMBED_BATCH_SIZE,
+      threads: e.EMBED_THREADS,
+    },
     retrieval: {
       mode: e.ISA_RETRIEVAL_MODE,
       topK: e.ISA_TOP_K,
@@ -126,6 +132,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       maxTokens: e.LLM_MAX_TOKENS,
       contextTokens: e.LLM_CONTEXT_TOKENS,
     },
-    fetch: { hfEndpoint: e.HF_ENDPOINT, pypiUrl: e.ISA_PYPI_URL, timeoutMs: e.ISA_FETCH_TIMEOUT_MS, offline: e.ISA_OFFLINE },
+    fetch: {
+      hfEndpoint: e.HF_ENDPOINT,
+      pypiUrl: e.ISA_PYPI_URL,
+      timeoutMs: e.ISA_FETCH_TIMEOUT_MS,
+      skipHf: e.ISA_SKIP_HF,
+    },
   });
 }

@@ -15,7 +15,10 @@ describe("error catalog", () => {
     const cause = new Error("disk on fire");
     const e = new AppError("STORE_UNAVAILABLE", undefined, { cause });
     expect(e.cause).toBe(cause);
-    expect(JSON.parse(JSON.stringify(e))).toEqual({ code: "STORE_UNAVAILABLE", message: ERROR_CATALOG.STORE_UNAVAILABLE.message });
+    expect(JSON.parse(JSON.stringify(e))).toEqual({
+      code: "STORE_UNAVAILABLE",
+      message: ERROR_CATALOG.STORE_UNAVAILABLE.message,
+    });
   });
 
   it("converts unknown throws to INTERNAL", () => {

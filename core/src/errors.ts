@@ -8,7 +8,10 @@ export const ERROR_CATALOG = {
   NOT_FOUND: { httpStatus: 404, message: "The resource does not exist or is not visible to the caller." },
   PATH_INVALID: { httpStatus: 400, message: "A path is missing, unreadable or outside an allowed root." },
   RATE_LIMITED: { httpStatus: 429, message: "Too many requests; retry later." },
-  MODEL_FETCH_FAILED: { httpStatus: 503, message: "A model could not be fetched from any configured mirror." },
+  MODEL_FETCH_FAILED: {
+    httpStatus: 503,
+    message: "A model could not be fetched from any configured mirror.",
+  },
   MODEL_CHECKSUM_MISMATCH: { httpStatus: 500, message: "A model file does not match its expected sha256." },
   MODEL_NOT_READY: { httpStatus: 503, message: "A model is not installed; run `isa setup`." },
   EMBEDDING_FAILED: { httpStatus: 500, message: "The embedding model failed on an input." },
@@ -16,7 +19,10 @@ export const ERROR_CATALOG = {
   INDEX_MODEL_MISMATCH: { httpStatus: 409, message: "The index was built with another embedding model." },
   LLM_UNAVAILABLE: { httpStatus: 503, message: "The language model server cannot be reached." },
   LLM_TIMEOUT: { httpStatus: 504, message: "The language model did not answer in time." },
-  LLM_BAD_RESPONSE: { httpStatus: 502, message: "The language model server answered with an invalid response." },
+  LLM_BAD_RESPONSE: {
+    httpStatus: 502,
+    message: "The language model server answered with an invalid response.",
+  },
   INTERNAL: { httpStatus: 500, message: "An unexpected internal error occurred." },
 } as const satisfies Record<string, { httpStatus: number; message: string }>;
 
@@ -34,7 +40,10 @@ export class AppError extends Error {
   readonly details: Record<string, unknown> | undefined;
 
   constructor(code: ErrorCode, message?: string, opts: AppErrorOptions = {}) {
-    super(message ?? ERROR_CATALOG[code].message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    super(
+      message ?? ERROR_CATALOG[code].message,
+      opts.cause === undefined ? undefined : { cause: opts.cause },
+    );
     this.name = "AppError";
     this.code = code;
     this.httpStatus = ERROR_CATALOG[code].httpStatus;
@@ -43,7 +52,9 @@ export class AppError extends Error {
 
   /** Wire form: code and message, never a stack. */
   toJSON(): { code: ErrorCode; message: string; details?: Record<string, unknown> } {
-    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+    return this.details
+      ? { code: this.code, message: this.message, details: this.details }
+      : { code: this.code, message: this.message };
   }
 }
 

@@ -100,7 +100,10 @@ describe("update()", () => {
     expect(s.embedded).toBe(0);
     const hits = await store.searchLexical("release notes node", { k: 10, principal: everyone });
     expect(hits.map((h) => h.chunk.path)).not.toContain("notes.txt");
-    expect((await store.listDocuments("docs")).map((d) => d.path).sort()).toEqual(["guide.md", "lib/math.py"]);
+    expect((await store.listDocuments("docs")).map((d) => d.path).sort()).toEqual([
+      "guide.md",
+      "lib/math.py",
+    ]);
   });
 
   it("re-writes a file whose ACL changed, without re-embedding, and filters it", async () => {

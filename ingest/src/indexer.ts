@@ -77,7 +77,9 @@ async function assertDirectory(root: string): Promise<void> {
   try {
     st = await stat(root);
   } catch (cause) {
-    throw new AppError("PATH_INVALID", `Cannot read source ${root}: it does not exist or is not readable.`, { cause });
+    throw new AppError("PATH_INVALID", `Cannot read source ${root}: it does not exist or is not readable.`, {
+      cause,
+    });
   }
   if (!st.isDirectory()) throw new AppError("PATH_INVALID", `Source ${root} is not a directory.`);
 }
@@ -98,7 +100,8 @@ export async function* update(
   const batchSize = opts.batchSize ?? 256;
   const names = new Set<string>();
   for (const s of sources) {
-    if (names.has(s.name)) throw new AppError("INPUT_INVALID", `Two sources share the name "${s.name}"; name them apart.`);
+    if (names.has(s.name))
+      throw new AppError("INPUT_INVALID", `Two sources share the name "${s.name}"; name them apart.`);
     names.add(s.name);
     await assertDirectory(s.root);
   }

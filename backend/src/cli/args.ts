@@ -3,13 +3,17 @@ import type { ParseArgsConfig } from "node:util";
 import { parseArgs } from "node:util";
 
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig["options"]>;
+
 import { AppError } from "@isa/core";
 
 type Parsed<O extends ParseArgsOptionsConfig> = ReturnType<
   typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>
 >;
 
-export function parse<const O extends ParseArgsOptionsConfig>(argv: readonly string[], options: O): Parsed<O> {
+export function parse<const O extends ParseArgsOptionsConfig>(
+  argv: readonly string[],
+  options: O,
+): Parsed<O> {
   try {
     return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (cause) {
@@ -21,7 +25,10 @@ export function intOption(value: unknown, name: string, min: number, max: number
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new AppError("INPUT_INVALID", `--${name} must be an integer between ${min} and ${max}, got "${String(value)}".`);
+    throw new AppError(
+      "INPUT_INVALID",
+      `--${name} must be an integer between ${min} and ${max}, got "${String(value)}".`,
+    );
   }
   return n;
 }

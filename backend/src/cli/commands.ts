@@ -38,7 +38,10 @@ export async function setupCommand(argv: readonly string[]): Promise<void> {
 }
 
 export async function ingestCommand(argv: readonly string[]): Promise<void> {
-  const { values, positionals } = parse(argv, { json: { type: "boolean" }, name: { type: "string", multiple: true } });
+  const { values, positionals } = parse(argv, {
+    json: { type: "boolean" },
+    name: { type: "string", multiple: true },
+  });
   if (positionals.length === 0) throw usage("isa ingest <path…> [--name NAME…] [--json]");
   const config = loadConfig();
   const names = values.name ?? [];
@@ -47,13 +50,17 @@ export async function ingestCommand(argv: readonly string[]): Promise<void> {
   const p = progressLine();
   try {
     const deps = { store: await rt.store(), embedder: await rt.embedder() };
-    const it = update(sources, deps, { maxFileBytes: config.ingest.maxFileBytes, defaultGroups: config.ingest.defaultGroups });
+    const it = update(sources, deps, {
+      maxFileBytes: config.ingest.maxFileBytes,
+      defaultGroups: config.ingest.defaultGroups,
+    });
     let embedded = 0;
     let r = await it.next();
     while (!r.done) {
       const ev = r.value;
       if (ev.type === "embedded") embedded = ev.embedded;
-      if (ev.type === "file") p.update(`${bar(ev.done, ev.total)} files · ${embedded} chunks embedded · ${ev.path}`);
+      if (ev.type === "file")
+        p.update(`${bar(ev.done, ev.total)} files · ${embedded} chunks embedded · ${ev.path}`);
       r = await it.next();
     }
     p.done();
@@ -86,7 +93,8 @@ export async function searchCommand(argv: readonly string[]): Promise<void> {
     groups: { type: "string" },
   });
   const query = positionals.join(" ");
-  if (!query.trim()) throw usage('isa search "<query>" [--k N] [--mode hybrid|dense|lexical] [--groups a,b] [--json]');
+  if (!query.trim())
+    throw usage('isa search "<query>" [--k N] [--mode hybrid|dense|lexical] [--groups a,b] [--json]');
   const config = loadConfig(values.mode ? { ...process.env, ISA_RETRIEVAL_MODE: values.mode } : process.env);
   const k = intOption(values.k, "k", 1, 100) ?? config.retrieval.topK;
   const rt = createRuntime(config);

@@ -1,6 +1,5 @@
 // `isa eval`: retrieval and answer quality over a question set (JSON with --json, a table otherwise).
-import { loadConfig } from "@isa/core";
-import { AppError } from "@isa/core";
+import { AppError, loadConfig } from "@isa/core";
 import { runEval } from "../eval/runEval.js";
 import { intOption, parse } from "./args.js";
 import { bar, progressLine } from "./output.js";
@@ -17,7 +16,10 @@ export async function evalCommand(argv: readonly string[]): Promise<void> {
   });
   const file = positionals[0];
   if (!file || !values.corpus) {
-    throw new AppError("INPUT_INVALID", "usage: isa eval <questions.jsonl> --corpus <dir> [--json] [--retrieval-only]");
+    throw new AppError(
+      "INPUT_INVALID",
+      "usage: isa eval <questions.jsonl> --corpus <dir> [--json] [--retrieval-only]",
+    );
   }
   const env: Record<string, string | undefined> = { ...process.env };
   if (values.mode) env.ISA_RETRIEVAL_MODE = values.mode;

@@ -40,7 +40,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     if (isAppError(err)) {
       process.stderr.write(`isa ${cmd}: ${err.code}: ${err.message}\n`);
-      if (process.env.ISA_DEBUG && err.cause) process.stderr.write(`${String((err.cause as Error).stack ?? err.cause)}\n`);
+      if (process.env.ISA_DEBUG && err.cause)
+        process.stderr.write(`${String((err.cause as Error).stack ?? err.cause)}\n`);
       return err.httpStatus >= 500 ? 1 : 2;
     }
     process.stderr.write(`isa ${cmd}: INTERNAL: ${(err as Error).stack ?? String(err)}\n`);

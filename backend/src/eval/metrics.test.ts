@@ -27,10 +27,44 @@ describe("eval metrics", () => {
 
   it("summary leaves none-questions out of recall and scores abstention on them", () => {
     const s = summarise([
-      { id: "1", kind: "lookup", answerable: true, recallAt5: 1, mrrAt10: 1, abstained: false, factRecall: 1, retrievalMs: 10 },
-      { id: "2", kind: "lookup", answerable: true, recallAt5: 0, mrrAt10: 0, abstained: true, factRecall: 0, retrievalMs: 20 },
-      { id: "3", kind: "none", answerable: false, recallAt5: 0, mrrAt10: 0, abstained: true, retrievalMs: 30 },
-      { id: "4", kind: "none", answerable: false, recallAt5: 0, mrrAt10: 0, abstained: false, retrievalMs: 40 },
+      {
+        id: "1",
+        kind: "lookup",
+        answerable: true,
+        recallAt5: 1,
+        mrrAt10: 1,
+        abstained: false,
+        factRecall: 1,
+        retrievalMs: 10,
+      },
+      {
+        id: "2",
+        kind: "lookup",
+        answerable: true,
+        recallAt5: 0,
+        mrrAt10: 0,
+        abstained: true,
+        factRecall: 0,
+        retrievalMs: 20,
+      },
+      {
+        id: "3",
+        kind: "none",
+        answerable: false,
+        recallAt5: 0,
+        mrrAt10: 0,
+        abstained: true,
+        retrievalMs: 30,
+      },
+      {
+        id: "4",
+        kind: "none",
+        answerable: false,
+        recallAt5: 0,
+        mrrAt10: 0,
+        abstained: false,
+        retrievalMs: 40,
+      },
     ]);
     expect(s.recall_at_5).toBe(0.5);
     expect(s.mrr_at_10).toBe(0.5);

@@ -66,9 +66,13 @@ function aggregate(rs: readonly QuestionResult[]) {
     recall_at_5: answerable.length ? round(mean(answerable.map((r) => r.recallAt5))) : null,
     mrr_at_10: answerable.length ? round(mean(answerable.map((r) => r.mrrAt10))) : null,
     fact_recall: withFacts.length ? round(mean(withFacts.map((r) => r.factRecall as number))) : null,
-    all_facts_rate: withFacts.length ? round(withFacts.filter((r) => r.factRecall === 1).length / withFacts.length) : null,
+    all_facts_rate: withFacts.length
+      ? round(withFacts.filter((r) => r.factRecall === 1).length / withFacts.length)
+      : null,
     abstention_accuracy: none.length ? round(none.filter((r) => r.abstained).length / none.length) : null,
-    false_abstention_rate: answerable.length ? round(answerable.filter((r) => r.abstained).length / answerable.length) : null,
+    false_abstention_rate: answerable.length
+      ? round(answerable.filter((r) => r.abstained).length / answerable.length)
+      : null,
   };
 }
 
@@ -82,7 +86,9 @@ export function summarise(results: readonly QuestionResult[]) {
     latency_ms: {
       retrieval_p50: round(percentile(retrievalMs, 50)),
       retrieval_p95: round(percentile(retrievalMs, 95)),
-      ...(answerMs.length ? { answer_p50: round(percentile(answerMs, 50)), answer_p95: round(percentile(answerMs, 95)) } : {}),
+      ...(answerMs.length
+        ? { answer_p50: round(percentile(answerMs, 50)), answer_p95: round(percentile(answerMs, 95)) }
+        : {}),
     },
   };
 }

@@ -35,7 +35,8 @@ export async function loadQuestions(file: string): Promise<EvalQuestion[]> {
         throw new AppError("INPUT_INVALID", `${file}:${line}: not valid JSON.`, { cause });
       }
       const parsed = evalQuestionSchema.safeParse(json);
-      if (!parsed.success) throw new AppError("INPUT_INVALID", `${file}:${line}: ${parsed.error.issues[0]?.message}`);
+      if (!parsed.success)
+        throw new AppError("INPUT_INVALID", `${file}:${line}: ${parsed.error.issues[0]?.message}`);
       return parsed.data;
     });
 }
@@ -61,7 +62,10 @@ export async function corpusHash(dir: string): Promise<string> {
 }
 
 export async function runEval(config: Config, opts: EvalOptions) {
-  const questions = (await loadQuestions(opts.questionsFile)).slice(0, opts.limit ?? Number.POSITIVE_INFINITY);
+  const questions = (await loadQuestions(opts.questionsFile)).slice(
+    0,
+    opts.limit ?? Number.POSITIVE_INFINITY,
+  );
   const corpus = path.resolve(opts.corpusDir);
   const key = `${await corpusHash(corpus)}-${config.embed.model}-v${INDEX_VERSION}`;
   const rt = createRuntime(config, { storeDir: path.join(config.dataDir, "eval-cache", key) });
@@ -70,10 +74,14 @@ export async function runEval(config: Config, opts: EvalOptions) {
     const store = await rt.store();
     const embedder = await rt.embedder();
     const indexStart = performance.now();
-    const it = update([{ name: "corpus", root: corpus }], { store, embedder }, {
-      maxFileBytes: config.ingest.maxFileBytes,
-      defaultGroups: config.ingest.defaultGroups,
-    });
+    const it = update(
+      [{ name: "corpus", root: corpus }],
+      { store, embedder },
+      {
+        maxFileBytes: config.ingest.maxFileBytes,
+        defaultGroups: config.ingest.defaultGroups,
+      },
+    );
     let r = await it.next();
     while (!r.done) r = await it.next();
     const ingest = { ...r.value, ms: Math.round(performance.now() - indexStart) };
@@ -114,7 +122,11 @@ export async function runEval(config: Config, opts: EvalOptions) {
     return {
       ...summarise(results),
       mode: config.retrieval.mode,
-      answers: opts.retrievalOnly ? "none" : config.llm.baseUrl ? `openai:${config.llm.model}` : config.llm.localModel,
+      answers: opts.retrievalOnly
+        ? "none"
+        : config.llm.baseUrl
+          ? `openai:${config.llm.model}`
+          : config.llm.localModel,
       answer_mode: opts.retrievalOnly ? null : config.llm.answerMode,
       embed_model: config.embed.model,
       index: { files: ingest.files, chunks: ingest.chunks, embedded: ingest.embedded, ms: ingest.ms },

@@ -68,16 +68,29 @@ describe("reciprocalRankFusion", () => {
 describe("capPerDocument", () => {
   const hits = (...spec: [string, string][]) => spec.map(([id, doc]) => ({ chunk: chunk(id, doc) }));
 
-  it("keeps at most n chunks per document in the top k", () => {
+  it("keeps at most n chunks per document, each document's best chunk first", () => {
     const ranked = hits(["a1", "A"], ["a2", "A"], ["a3", "A"], ["b1", "B"], ["a4", "A"], ["c1", "C"]);
-    expect(capPerDocument(ranked, 2, 4).map((h) => h.chunk.id)).toEqual(["a1", "a2", "b1", "c1"]);
+    expect(capPerDocument(ranked, 2, 4).map((h) => h.chunk.id)).toEqual(["a1", "b1", "c1", "a2"]);
     expect(capPerDocument(ranked, 1, 3).map((h) => h.chunk.id)).toEqual(["a1", "b1", "c1"]);
   });
 
   it("fills with demoted chunks, in order, when too few documents match", () => {
     const ranked = hits(["a1", "A"], ["a2", "A"], ["a3", "A"], ["b1", "B"], ["a4", "A"]);
     expect(capPerDocument(ranked, 1, 4).map((h) => h.chunk.id)).toEqual(["a1", "b1", "a2", "a3"]);
-    expect(capPerDocument(ranked, 2, 10).map((h) => h.chunk.id)).toEqual(["a1", "a2", "b1", "a3", "a4"]);
+    expect(capPerDocument(ranked, 2, 10).map((h) => h.chunk.id)).toEqual(["a1", "b1", "a2", "a3", "a4"]);
     expect(capPerDocument([], 2, 5)).toEqual([]);
+  });
+});
+
+describe("supportBoost", () => {
+  it("breaks ties in favour of the document that more candidates support", async () => {
+    const { supportBoost } = await import("./retriever.js");
+    const ranked = [
+      { chunk: chunk("x1", "X"), score: 0.02 },
+      { chunk: chunk("y1", "Y"), score: 0.02 },
+      { chunk: chunk("y2", "Y"), score: 0.01 },
+    ];
+    expect(supportBoost(ranked, 0.01).map((h) => h.chunk.id)).toEqual(["y1", "x1", "y2"]);
+    expect(supportBoost(ranked, 0).map((h) => h.chunk.id)).toEqual(["x1", "y1", "y2"]);
   });
 });

