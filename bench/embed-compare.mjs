@@ -24,7 +24,10 @@ const { values } = parseArgs({
     batch: { type: "string", default: "32" },
     threads: { type: "string", default: "0" },
     reps: { type: "string", default: "2" },
-    corpus: { type: "string", default: "/work/shared/eval/corpus/npm-docs" },
+    corpus: {
+      type: "string",
+      default: path.resolve(import.meta.dirname, "../../shared/eval/corpus/npm-docs"),
+    },
     "skip-peer": { type: "boolean" },
   },
 });

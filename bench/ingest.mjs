@@ -98,20 +98,17 @@ if (!values["skip-tree"]) {
   console.log("source tree", results.source_tree);
 }
 
-// Ceiling and peer baseline on the same texts: chunk texts of the npm docs.
-const compare = await import(path.join(repo, "bench/embed-compare.mjs"));
-results.embedding = await compare.compareEmbedders({
-  repo,
-  config,
-  files,
-  skipPeer: Boolean(values["skip-peer"]),
-});
-console.log("embedding", results.embedding);
-const e = results.embedding;
-if (e.raw_ort_per_s && e.ours_per_s) {
-  console.log(`ours / raw onnxruntime ceiling = ${(e.ours_per_s / e.raw_ort_per_s).toFixed(2)}`);
-  if (e.transformers_js_per_s)
-    console.log(`ours / transformers.js = ${(e.ours_per_s / e.transformers_js_per_s).toFixed(2)}`);
-}
+// Ceiling and peer baseline on the same texts (npm-docs chunks): bench/embed-compare.mjs, in a child process so
+// its onnxruntime sessions do not share threads with ours.
+const { execFileSync } = await import("node:child_process");
+const args = [
+  path.join(repo, "bench/embed-compare.mjs"),
+  "--reps",
+  "1",
+  ...(values["skip-peer"] ? ["--skip-peer"] : []),
+];
+const compareOut = execFileSync(process.execPath, args, { encoding: "utf8", maxBuffer: 16 << 20 });
+process.stdout.write(compareOut);
+results.embedding = JSON.parse(compareOut.trim().split("\n").at(-1));
 await embedder.close();
 console.log(JSON.stringify(results));

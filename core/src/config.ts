@@ -28,7 +28,7 @@ export const envSchema = z.object({
   ISA_MAX_CHUNKS_PER_DOC: int(1, 100).default(2),
   ISA_ABSTAIN_MIN_SCORE: z.coerce.number().min(-1).max(1).default(0.3),
   ISA_ANSWER_MODE: z.enum(["generate", "extractive", "hybrid"]).default("generate"),
-  ISA_LOCAL_MODEL: z.enum(["smollm2-135m", "gemma3-270m"]).default("gemma3-270m"),
+  ISA_LOCAL_MODEL: z.enum(["smollm2-135m", "gemma3-270m"]).default("smollm2-135m"),
   LLM_BASE_URL: z.string().url().optional(),
   LLM_MODEL: z.string().min(1).optional(),
   LLM_API_KEY: z.string().min(1).optional(),
