@@ -74,4 +74,22 @@ describe("eval metrics", () => {
     expect(s.by_kind.none?.recall_at_5).toBeNull();
     expect(s.latency_ms.retrieval_p50).toBe(20);
   });
+
+  it("sweeps the abstention threshold over the gate's scores", async () => {
+    const { abstentionSweep } = await import("./metrics.js");
+    const base = { kind: "k", recallAt5: 0, mrrAt10: 0, abstained: false, retrievalMs: 1 };
+    const sweep = abstentionSweep(
+      [
+        { ...base, id: "a", answerable: true, bestDenseScore: 0.7 },
+        { ...base, id: "b", answerable: true, bestDenseScore: 0.42 },
+        { ...base, id: "n", answerable: false, bestDenseScore: 0.4 },
+      ],
+      [0.3, 0.41, 0.5],
+    );
+    expect(sweep).toEqual([
+      { threshold: 0.3, abstention_accuracy: 0, false_abstention_rate: 0 },
+      { threshold: 0.41, abstention_accuracy: 1, false_abstention_rate: 0 },
+      { threshold: 0.5, abstention_accuracy: 1, false_abstention_rate: 0.5 },
+    ]);
+  });
 });

@@ -53,6 +53,23 @@ export interface QuestionResult {
   readonly factRecall?: number;
   readonly retrievalMs: number;
   readonly answerMs?: number;
+  /** The retrieval gate's signal (best dense cosine), for threshold sweeps. */
+  readonly bestDenseScore?: number;
+}
+
+/**
+ * What the retrieval gate alone would do at other ISA_ABSTAIN_MIN_SCORE values: abstention accuracy on the
+ * unanswerable questions and false-abstention rate on the answerable ones, so an operator can pick a threshold.
+ */
+export function abstentionSweep(results: readonly QuestionResult[], thresholds: readonly number[]) {
+  const scored = results.filter((r) => r.bestDenseScore !== undefined);
+  const none = scored.filter((r) => !r.answerable);
+  const ans = scored.filter((r) => r.answerable);
+  return thresholds.map((t) => ({
+    threshold: t,
+    abstention_accuracy: none.length ? round(none.filter((r) => (r.bestDenseScore as number) < t).length / none.length) : null,
+    false_abstention_rate: ans.length ? round(ans.filter((r) => (r.bestDenseScore as number) < t).length / ans.length) : null,
+  }));
 }
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
@@ -83,6 +100,7 @@ export function summarise(results: readonly QuestionResult[]) {
   return {
     ...aggregate(results),
     by_kind: Object.fromEntries(kinds.map((k) => [k, aggregate(results.filter((r) => r.kind === k))])),
+    abstention_sweep: abstentionSweep(results, [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6]),
     latency_ms: {
       retrieval_p50: round(percentile(retrievalMs, 50)),
       retrieval_p95: round(percentile(retrievalMs, 95)),

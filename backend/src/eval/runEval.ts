@@ -115,6 +115,7 @@ export async function runEval(config: Config, opts: EvalOptions) {
         abstained,
         ...(fr === undefined ? {} : { factRecall: fr }),
         retrievalMs,
+        bestDenseScore: res.bestDenseScore,
         ...(answerMs === undefined ? {} : { answerMs }),
       });
     }
