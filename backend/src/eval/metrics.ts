@@ -67,8 +67,12 @@ export function abstentionSweep(results: readonly QuestionResult[], thresholds: 
   const ans = scored.filter((r) => r.answerable);
   return thresholds.map((t) => ({
     threshold: t,
-    abstention_accuracy: none.length ? round(none.filter((r) => (r.bestDenseScore as number) < t).length / none.length) : null,
-    false_abstention_rate: ans.length ? round(ans.filter((r) => (r.bestDenseScore as number) < t).length / ans.length) : null,
+    abstention_accuracy: none.length
+      ? round(none.filter((r) => (r.bestDenseScore as number) < t).length / none.length)
+      : null,
+    false_abstention_rate: ans.length
+      ? round(ans.filter((r) => (r.bestDenseScore as number) < t).length / ans.length)
+      : null,
   }));
 }
 
