@@ -39,6 +39,15 @@ export const envSchema = z.object({
   ISA_PYPI_URL: z.string().url().default("https://pypi.org"),
   ISA_FETCH_TIMEOUT_MS: int(100, 3_600_000).default(15_000),
   ISA_SKIP_HF: bool.default(false),
+  ISA_HOST: z.string().min(1).default("127.0.0.1"),
+  ISA_PORT: int(0, 65535).default(8080),
+  ISA_RATE_LIMIT_PER_MIN: int(1, 1_000_000).default(120),
+  ISA_BODY_LIMIT_BYTES: int(1024, 64 * 1024 * 1024).default(65536),
+  ISA_TOKENS_FILE: z.string().min(1).optional(),
+  ISA_OIDC_ISSUER: z.string().url().optional(),
+  ISA_OIDC_AUDIENCE: z.string().min(1).optional(),
+  ISA_OIDC_JWKS_URL: z.string().url().optional(),
+  ISA_OIDC_GROUPS_CLAIM: z.string().min(1).default("groups"),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -81,6 +90,26 @@ export interface Config {
     /** Skip Hugging Face and go straight to the registry mirror (air-gapped sites with a PyPI proxy). */
     readonly skipHf: boolean;
   };
+  readonly server: {
+    readonly host: string;
+    readonly port: number;
+    /** Requests per minute per principal (per client address before authentication). */
+    readonly rateLimitPerMin: number;
+    readonly bodyLimitBytes: number;
+  };
+  readonly auth: {
+    /** YAML list of `{token_sha256, user, groups}`. */
+    readonly tokensFile: string | undefined;
+    /** Set when all three OIDC variables are set (a partial set is a config error). */
+    readonly oidc:
+      | {
+          readonly issuer: string;
+          readonly audience: string;
+          readonly jwksUrl: string;
+          readonly groupsClaim: string;
+        }
+      | undefined;
+  };
 }
 
 function deepFreeze<T>(o: T): T {
@@ -103,6 +132,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     });
   }
   const e = parsed.data;
+  const oidcVars = [e.ISA_OIDC_ISSUER, e.ISA_OIDC_AUDIENCE, e.ISA_OIDC_JWKS_URL];
+  const oidcSet = oidcVars.filter((v) => v !== undefined).length;
+  // Half-configured OIDC would silently reject every JWT; fail at start instead.
+  if (oidcSet !== 0 && oidcSet !== oidcVars.length) {
+    throw new AppError(
+      "CONFIG_INVALID",
+      "Invalid configuration: ISA_OIDC_ISSUER, ISA_OIDC_AUDIENCE and ISA_OIDC_JWKS_URL must be set together",
+      { details: { variables: ["ISA_OIDC_ISSUER", "ISA_OIDC_AUDIENCE", "ISA_OIDC_JWKS_URL"] } },
+    );
+  }
   const dataDir = e.ISA_DATA_DIR;
   return deepFreeze<Config>({
     dataDir,
@@ -137,6 +176,24 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       pypiUrl: e.ISA_PYPI_URL,
       timeoutMs: e.ISA_FETCH_TIMEOUT_MS,
       skipHf: e.ISA_SKIP_HF,
+    },
+    server: {
+      host: e.ISA_HOST,
+      port: e.ISA_PORT,
+      rateLimitPerMin: e.ISA_RATE_LIMIT_PER_MIN,
+      bodyLimitBytes: e.ISA_BODY_LIMIT_BYTES,
+    },
+    auth: {
+      tokensFile: e.ISA_TOKENS_FILE,
+      oidc:
+        e.ISA_OIDC_ISSUER && e.ISA_OIDC_AUDIENCE && e.ISA_OIDC_JWKS_URL
+          ? {
+              issuer: e.ISA_OIDC_ISSUER,
+              audience: e.ISA_OIDC_AUDIENCE,
+              jwksUrl: e.ISA_OIDC_JWKS_URL,
+              groupsClaim: e.ISA_OIDC_GROUPS_CLAIM,
+            }
+          : undefined,
     },
   });
 }

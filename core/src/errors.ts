@@ -7,6 +7,8 @@ export const ERROR_CATALOG = {
   FORBIDDEN: { httpStatus: 403, message: "The caller may not perform this action." },
   NOT_FOUND: { httpStatus: 404, message: "The resource does not exist or is not visible to the caller." },
   PATH_INVALID: { httpStatus: 400, message: "A path is missing, unreadable or outside an allowed root." },
+  PAYLOAD_TOO_LARGE: { httpStatus: 413, message: "The request body is larger than the server accepts." },
+  UNSUPPORTED_MEDIA_TYPE: { httpStatus: 415, message: "The request body's content type is not accepted." },
   RATE_LIMITED: { httpStatus: 429, message: "Too many requests; retry later." },
   MODEL_FETCH_FAILED: {
     httpStatus: 503,

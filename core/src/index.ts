@@ -27,3 +27,4 @@ export type {
   TrackerRun,
   VectorStore,
 } from "./ports.js";
+export { cosineSimilarity } from "./vector.js";

@@ -1,7 +1,7 @@
 // Hybrid retrieval: lexical (BM25) and dense (cosine) candidates, both filtered by the caller's groups inside the
 // store, fused by reciprocal rank, then capped per document so the top k spans several files.
 import type { Chunk, Config, Embedder, Principal, ScoredChunk, VectorStore } from "@isa/core";
-import { AppError } from "@isa/core";
+import { AppError, cosineSimilarity } from "@isa/core";
 import type { FusedHit } from "./fusion.js";
 import { capPerDocument, reciprocalRankFusion } from "./fusion.js";
 
@@ -72,20 +72,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
   const t0 = performance.now();
   const value = await fn();
   return { value, ms: round(performance.now() - t0) };
-}
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] ?? 0;
-    const y = b[i] ?? 0;
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
 }
 
 function validate(
@@ -184,7 +170,7 @@ async function cosineOf(
 ): Promise<Map<string, number>> {
   const vectors = await store.getVectors(hits.map((h) => h.chunk.id));
   const out = new Map<string, number>();
-  for (const [id, v] of vectors) out.set(id, cosine(query, v));
+  for (const [id, v] of vectors) out.set(id, cosineSimilarity(query, v));
   return out;
 }
 

@@ -2,7 +2,7 @@
 // token ids stored in fixtures/minilm-reference.json (made by fixtures/make_reference.py). Needs the installed
 // model (`isa setup`); skips with a message when it is absent.
 import { readFile } from "node:fs/promises";
-import { AppError, loadConfig } from "@isa/core";
+import { AppError, cosineSimilarity, loadConfig } from "@isa/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { modelStatus } from "../models/ensureModel.js";
 import { createEmbedderFromConfig } from "./createEmbedderFromConfig.js";
@@ -29,19 +29,7 @@ const ref = JSON.parse(
   await readFile(new URL("./fixtures/minilm-reference.json", import.meta.url), "utf8"),
 ) as Reference;
 
-const cosine = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] ?? 0;
-    const y = b[i] ?? 0;
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  return dot / Math.sqrt(na * nb);
-};
+const cosine = cosineSimilarity;
 
 describe.skipIf(!installed)("OnnxEmbedder (all-MiniLM-L6-v2)", () => {
   let embedder: OnnxEmbedder;
