@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { chunkFile } from "./chunkFile.js";
 import { expectChunkInvariants, sourceFile } from "./testkit/invariants.js";
 
-const NPM_DOCS = "/work/shared/eval/corpus/npm-docs";
+// ../shared sits beside the repository (CI clones it there); the corpus ships with npm.
+const NPM_DOCS = path.resolve(import.meta.dirname, "../../../../shared/eval/corpus/npm-docs");
 const hasNpmDocs = existsSync(path.join(NPM_DOCS, "commands/npm-install.md"));
 
 function mdFiles(dir: string): string[] {
