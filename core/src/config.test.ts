@@ -57,7 +57,7 @@ describe("README config table", () => {
     const { envSchema } = await import("./config.js");
     const md = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
     const section = md.slice(md.indexOf("## Configuration"));
-    const documented = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]).sort();
+    const documented = [...section.matchAll(/^\|\s*`([A-Z_]+)`\s*\|/gm)].map((m) => m[1]).sort();
     expect(documented).toEqual(Object.keys(envSchema.shape).sort());
   });
 });

@@ -5,7 +5,7 @@ import { AppError, ERROR_CATALOG, toAppError } from "./errors.js";
 describe("error catalog", () => {
   it("agrees with docs/errors.md (codes and HTTP statuses)", () => {
     const md = readFileSync(new URL("../../docs/errors.md", import.meta.url), "utf8");
-    const rows = [...md.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map((m) => [m[1], Number(m[2])]);
+    const rows = [...md.matchAll(/^\|\s*`([A-Z_]+)`\s*\|\s*(\d{3})\s*\|/gm)].map((m) => [m[1], Number(m[2])]);
     const documented = Object.fromEntries(rows);
     const defined = Object.fromEntries(Object.entries(ERROR_CATALOG).map(([k, v]) => [k, v.httpStatus]));
     expect(documented).toEqual(defined);
