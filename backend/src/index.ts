@@ -1,11 +1,19 @@
 // Public surface of @isa/backend: retrieval, answering, LLM adapters, evaluation and the runtime that wires them.
 export type { Answerer, AnswerOptions, AnswerResult } from "./answer/index.js";
 export { createAnswerer } from "./answer/index.js";
+export type { Authenticator, AuthenticatorOptions, OidcOptions, TokenEntry } from "./auth/index.js";
+export {
+  authenticatorFromConfig,
+  createAuthenticator,
+  hashToken,
+  loadTokensFile,
+  parseTokensFile,
+} from "./auth/index.js";
 export type { QuestionResult } from "./eval/metrics.js";
 export { factRecall, recallAt, reciprocalRankAt, summarise } from "./eval/metrics.js";
 export { runEval } from "./eval/runEval.js";
 export { createLlamaCppLlm, createOpenAiCompatibleLlm } from "./llm/index.js";
 export type { RetrievalResult, Retriever } from "./retrieval/index.js";
 export { createRetriever } from "./retrieval/index.js";
-export type { Runtime, RuntimeOptions } from "./runtime.js";
-export { createRuntime } from "./runtime.js";
+export type { Runtime, RuntimeOptions, RuntimeParts } from "./runtime.js";
+export { createRuntime, createRuntimeFrom } from "./runtime.js";

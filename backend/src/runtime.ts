@@ -100,3 +100,31 @@ export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtim
     },
   };
 }
+
+export interface RuntimeParts {
+  readonly config: Config;
+  readonly store: VectorStore;
+  readonly embedder: Embedder;
+  readonly llm: Llm;
+}
+
+/**
+ * A Runtime around parts built elsewhere (tests: a temp LanceDB store, the hashing embedder, a scripted Llm).
+ * `close()` closes the given parts too, as `createRuntime`'s does.
+ */
+export function createRuntimeFrom(parts: RuntimeParts): Runtime {
+  const { config, store, embedder, llm } = parts;
+  const retriever = once(async () => createRetriever({ store, embedder, config: config.retrieval }));
+  const answerer = once(async () => createAnswerer({ llm, retriever: await retriever.get(), config }));
+  return {
+    config,
+    embedder: async () => embedder,
+    store: async () => store,
+    retriever: retriever.get,
+    llm: async () => llm,
+    answerer: answerer.get,
+    async close() {
+      await Promise.allSettled([llm.close(), store.close(), embedder.close()]);
+    },
+  };
+}

@@ -2,6 +2,7 @@
 import { isAppError } from "@isa/core";
 import { askCommand, ingestCommand, searchCommand, setupCommand } from "./commands.js";
 import { evalCommand } from "./evalCommand.js";
+import { serveCommand } from "./serveCommand.js";
 
 const HELP = `isa — innersource-assistant
 
@@ -11,6 +12,7 @@ Usage:
   isa search "<query>" [--k N] [--mode hybrid|dense|lexical] [--groups a,b] [--json]
   isa ask "<question>" [--groups a,b] [--json]
   isa eval <questions.jsonl> --corpus <dir> [--json] [--retrieval-only] [--mode M] [--limit N]
+  isa serve [--port N] [--host H]            HTTP API (default 127.0.0.1:8080; auth: ISA_TOKENS_FILE / ISA_OIDC_*)
 
 Environment: see README.md (ISA_DATA_DIR, EMBED_DEVICE, LLM_BASE_URL, …).
 `;
@@ -21,6 +23,7 @@ const COMMANDS: Record<string, (argv: readonly string[]) => Promise<void>> = {
   search: searchCommand,
   ask: askCommand,
   eval: evalCommand,
+  serve: serveCommand,
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -1,0 +1,108 @@
+// The route table: method, path, auth and the zod schemas of each route, in one place. Handlers are registered
+// from it and /openapi.json is generated from it, so documentation cannot drift from what the server accepts.
+import type { z } from "zod";
+import {
+  answerSchema,
+  askBodySchema,
+  documentParamsSchema,
+  documentResponseSchema,
+  errorResponseSchema,
+  feedbackBodySchema,
+  feedbackResponseSchema,
+  healthResponseSchema,
+  readyResponseSchema,
+  searchBodySchema,
+  searchResponseSchema,
+  tokenEventSchema,
+} from "./schemas.js";
+
+export interface RouteSpec {
+  readonly method: "GET" | "POST";
+  /** Fastify path syntax (`:id`); the OpenAPI document rewrites it to `{id}`. */
+  readonly url: string;
+  readonly summary: string;
+  readonly description?: string;
+  /** false: no credentials, not rate-limited (probes, metrics scraping, the API description). */
+  readonly auth: boolean;
+  readonly body?: z.ZodType;
+  readonly params?: z.ZodObject;
+  /** The 2xx response: a JSON schema, or raw text of a content type. */
+  readonly ok: { readonly status: number; readonly schema?: z.ZodType; readonly contentType?: string };
+  /** Also answers as an SSE stream: event name → data schema. */
+  readonly sse?: Readonly<Record<string, z.ZodType>>;
+  /** Error statuses worth listing besides the ones every authenticated route has. */
+  readonly errors?: readonly number[];
+}
+
+export const ROUTES = {
+  ask: {
+    method: "POST",
+    url: "/v1/ask",
+    summary: "Answer a question from the documents the caller may read, with citations.",
+    description:
+      "Streams Server-Sent Events by default: `token` events `{text}` whose texts concatenate to the answer, then " +
+      "one `answer` event (or one `error` event `{error: {code, message}}`). With `Accept: application/json` " +
+      "the answer is returned as one JSON object. Closing the connection stops generation.",
+    auth: true,
+    body: askBodySchema,
+    ok: { status: 200, schema: answerSchema },
+    sse: { token: tokenEventSchema, answer: answerSchema, error: errorResponseSchema },
+  },
+  search: {
+    method: "POST",
+    url: "/v1/search",
+    summary: "Hybrid (BM25 + dense) search over the chunks the caller may read.",
+    auth: true,
+    body: searchBodySchema,
+    ok: { status: 200, schema: searchResponseSchema },
+  },
+  document: {
+    method: "GET",
+    url: "/v1/documents/:id",
+    summary: "One document's text (its chunks in line order) and metadata.",
+    description: "404 both when the document does not exist and when the caller may not read it.",
+    auth: true,
+    params: documentParamsSchema,
+    ok: { status: 200, schema: documentResponseSchema },
+    errors: [404],
+  },
+  feedback: {
+    method: "POST",
+    url: "/v1/feedback",
+    summary: "Rate an answer by its traceId.",
+    auth: true,
+    body: feedbackBodySchema,
+    ok: { status: 201, schema: feedbackResponseSchema },
+  },
+  healthz: {
+    method: "GET",
+    url: "/healthz",
+    summary: "Liveness: the process serves HTTP.",
+    auth: false,
+    ok: { status: 200, schema: healthResponseSchema },
+  },
+  readyz: {
+    method: "GET",
+    url: "/readyz",
+    summary: "Readiness: store opened, embedding model and LLM loaded (or the LLM server reachable).",
+    auth: false,
+    ok: { status: 200, schema: readyResponseSchema },
+    errors: [503],
+  },
+  metrics: {
+    method: "GET",
+    url: "/metrics",
+    summary: "Prometheus metrics.",
+    auth: false,
+    ok: { status: 200, contentType: "text/plain; version=0.0.4" },
+  },
+  openapi: {
+    method: "GET",
+    url: "/openapi.json",
+    summary: "This API's OpenAPI 3.1 description.",
+    auth: false,
+    ok: { status: 200, contentType: "application/json" },
+  },
+} as const satisfies Record<string, RouteSpec>;
+
+export type RouteName = keyof typeof ROUTES;

@@ -1,0 +1,238 @@
+// The docs-search MCP server: permission-filtered hybrid retrieval (search_docs), whole documents (get_document),
+// indexed sources (list_projects), resources `isa://doc/<id>` and the `ask_with_sources` prompt. Every read goes
+// through the store with the caller's Principal; an unreadable document is reported exactly like a missing one.
+
+import type { Retriever } from "@isa/backend";
+import type { Principal, VectorStore } from "@isa/core";
+import { AppError } from "@isa/core";
+import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import type { PrincipalOf } from "../shared/principal.js";
+import { guarded, ok } from "../shared/toolResult.js";
+import { SERVER_VERSION } from "../version.js";
+import { findDocument, readableDocuments, renderDocument } from "./documents.js";
+import { askWithSourcesText, searchHits } from "./search.js";
+
+export interface DocsDeps {
+  readonly retriever: Retriever;
+  readonly store: VectorStore;
+  /** Most resources `resources/list` returns (it has no pagination here). */
+  readonly maxListedResources?: number;
+}
+
+const READ_ONLY = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+} as const;
+
+/** MCP's "resource not found" code (spec 2025-06-18 and later). */
+const RESOURCE_NOT_FOUND = -32002;
+
+const hitSchema = z.object({
+  n: z.number(),
+  uri: z.string(),
+  docId: z.string(),
+  chunkId: z.string(),
+  source: z.string(),
+  path: z.string(),
+  title: z.string(),
+  headingPath: z.array(z.string()),
+  startLine: z.number(),
+  endLine: z.number(),
+  score: z.number(),
+  snippet: z.string(),
+});
+
+export function docUri(docId: string): string {
+  return `isa://doc/${encodeURIComponent(docId)}`;
+}
+
+export function createDocsServer(deps: DocsDeps, principalOf: PrincipalOf, onError?: (e: unknown) => void) {
+  const { retriever, store } = deps;
+  const server = new McpServer(
+    { name: "isa-docs-search", version: SERVER_VERSION },
+    {
+      instructions:
+        "Search the company's indexed docs and code (only what the caller may read). Cite results by path and line range.",
+    },
+  );
+
+  server.registerTool(
+    "search_docs",
+    {
+      title: "Search internal docs and code",
+      description:
+        "Hybrid (BM25 + dense) search over indexed documents the caller may read. Returns snippets with path, line range and score.",
+      inputSchema: {
+        query: z.string().min(1).max(2000),
+        k: z.number().int().min(1).max(50).default(6),
+        project: z
+          .string()
+          .min(1)
+          .max(256)
+          .optional()
+          .describe("Restrict to one indexed source (see list_projects)."),
+      },
+      outputSchema: { query: z.string(), results: z.array(hitSchema), bestDenseScore: z.number() },
+      annotations: READ_ONLY,
+    },
+    (args, extra) =>
+      guarded(async () => {
+        const principal = principalOf(extra);
+        const r = await searchHits(retriever, {
+          query: args.query,
+          k: args.k,
+          project: args.project,
+          principal,
+        });
+        const text = r.results
+          .map(
+            (h) =>
+              `[${h.n}] ${h.source}/${h.path}:${h.startLine}-${h.endLine} (${h.score.toFixed(4)})\n${h.snippet}`,
+          )
+          .join("\n\n");
+        return ok({ query: args.query, ...r }, text || "No readable document matches.");
+      }, onError),
+  );
+
+  server.registerTool(
+    "get_document",
+    {
+      title: "Get a document",
+      description: "The full indexed text of one document, by id or by path (and optionally source).",
+      inputSchema: {
+        id: z.string().min(1).max(256).optional(),
+        path: z.string().min(1).max(4096).optional(),
+        source: z.string().min(1).max(256).optional(),
+      },
+      outputSchema: {
+        id: z.string(),
+        uri: z.string(),
+        source: z.string(),
+        path: z.string(),
+        title: z.string(),
+        startLine: z.number(),
+        endLine: z.number(),
+        text: z.string(),
+        truncated: z.boolean(),
+      },
+      annotations: READ_ONLY,
+    },
+    (args, extra) =>
+      guarded(async () => {
+        if ((args.id === undefined) === (args.path === undefined)) {
+          throw new AppError("INPUT_INVALID", "Give exactly one of id or path.");
+        }
+        const principal = principalOf(extra);
+        const chunks = await findDocument(store, {
+          id: args.id,
+          path: args.path,
+          source: args.source,
+          principal,
+        });
+        const doc = renderDocument(chunks);
+        return ok({ ...doc, uri: docUri(doc.id) }, doc.text);
+      }, onError),
+  );
+
+  server.registerTool(
+    "list_projects",
+    {
+      title: "List indexed projects",
+      description:
+        "Indexed sources (projects) with at least one document the caller may read, with document counts.",
+      inputSchema: { query: z.string().max(256).optional().describe("Substring filter on the name.") },
+      outputSchema: { projects: z.array(z.object({ name: z.string(), documents: z.number() })) },
+      annotations: READ_ONLY,
+    },
+    (args, extra) =>
+      guarded(async () => {
+        const docs = await readableDocuments(store, principalOf(extra));
+        const counts = new Map<string, number>();
+        for (const d of docs) counts.set(d.source, (counts.get(d.source) ?? 0) + 1);
+        const q = args.query?.toLowerCase();
+        const projects = [...counts]
+          .filter(([name]) => q === undefined || name.toLowerCase().includes(q))
+          .map(([name, documents]) => ({ name, documents }))
+          .sort((a, b) => a.name.localeCompare(b.name));
+        return ok({ projects }, projects.map((p) => `${p.name} (${p.documents})`).join("\n") || "(none)");
+      }, onError),
+  );
+
+  server.registerResource(
+    "document",
+    new ResourceTemplate("isa://doc/{id}", {
+      list: async (extra) => {
+        const principal = principalOf(extra);
+        const docs = await readableDocuments(store, principal);
+        return {
+          resources: docs.slice(0, deps.maxListedResources ?? 1000).map((d) => ({
+            uri: docUri(d.docId),
+            name: `${d.source}/${d.path}`,
+            mimeType: "text/plain",
+          })),
+        };
+      },
+    }),
+    {
+      title: "Indexed document",
+      description: "An indexed document the caller may read.",
+      mimeType: "text/plain",
+    },
+    async (uri, vars, extra) => {
+      const principal = principalFor(principalOf, extra);
+      const raw = Array.isArray(vars.id) ? vars.id[0] : vars.id;
+      let id: string;
+      try {
+        id = decodeURIComponent(raw ?? "");
+      } catch {
+        throw new McpError(RESOURCE_NOT_FOUND, "Resource not found", { uri: uri.href });
+      }
+      const chunks = id ? await store.getDocumentChunks(id, principal) : [];
+      if (chunks.length === 0)
+        throw new McpError(RESOURCE_NOT_FOUND, "Resource not found", { uri: uri.href });
+      const doc = renderDocument(chunks);
+      return { contents: [{ uri: uri.href, mimeType: "text/plain", text: doc.text }] };
+    },
+  );
+
+  server.registerPrompt(
+    "ask_with_sources",
+    {
+      title: "Ask with sources",
+      description: "A question with the best matching readable sources fenced in, asking for [n] citations.",
+      argsSchema: {
+        question: z.string().min(1).max(2000),
+        k: z
+          .string()
+          .regex(/^\d{1,2}$/)
+          .optional(),
+      },
+    },
+    async (args, extra) => {
+      const principal = principalFor(principalOf, extra);
+      const k = Math.min(Math.max(Number(args.k ?? 6), 1), 20);
+      const r = await searchHits(retriever, { query: args.question, k, principal });
+      return {
+        description: `Question with ${r.results.length} sources`,
+        messages: [
+          { role: "user", content: { type: "text", text: askWithSourcesText(args.question, r.results) } },
+        ],
+      };
+    },
+  );
+
+  return server;
+}
+
+/** Resources and prompts report JSON-RPC errors (no isError result): an unauthenticated call is a protocol error. */
+function principalFor(principalOf: PrincipalOf, extra: Parameters<PrincipalOf>[0]): Principal {
+  try {
+    return principalOf(extra);
+  } catch {
+    throw new McpError(ErrorCode.InvalidRequest, "Unauthenticated");
+  }
+}

@@ -1,0 +1,239 @@
+// The git MCP server: read-only git_log / git_show / git_blame / git_diff over configured repositories. Every
+// revision is resolved to a sha first, every path passes repoPath and follows `--`, so no client value can become
+// a git option; output is capped and each call has a timeout (gitRunner).
+import { AppError } from "@isa/core";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import type { PrincipalOf } from "../shared/principal.js";
+import { guarded, ok } from "../shared/toolResult.js";
+import { SERVER_VERSION } from "../version.js";
+import type { GitLimits, Repo } from "./gitRunner.js";
+import { repoPath, resolveCommit, runGit } from "./gitRunner.js";
+import { parseBlame, parseLog } from "./parse.js";
+
+export interface GitContext {
+  readonly repos: readonly Repo[];
+  readonly limits: GitLimits;
+}
+
+const READ_ONLY = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+} as const;
+
+const repoArg = z.string().max(256).optional().describe("Repository name; default the first configured.");
+const revArg = z.string().min(1).max(256);
+const pathArg = z.string().max(4096).describe("Path relative to the repository's top level.");
+const DIFF_FLAGS = ["--no-color", "--no-ext-diff", "--no-textconv"];
+
+function pickRepo(ctx: GitContext, name: string | undefined): Repo {
+  const repo = name === undefined ? ctx.repos[0] : ctx.repos.find((r) => r.name === name);
+  if (!repo) throw new AppError("NOT_FOUND", `No repository is named "${String(name).slice(0, 100)}".`);
+  return repo;
+}
+
+function parseLines(lines: string | undefined): [number, number] | undefined {
+  if (lines === undefined) return undefined;
+  const m = /^(\d{1,9})(?:-(\d{1,9}))?$/.exec(lines);
+  const a = Number(m?.[1]);
+  const b = Number(m?.[2] ?? m?.[1]);
+  if (!m || a < 1 || b < a) throw new AppError("INPUT_INVALID", 'lines must look like "12" or "12-40".');
+  return [a, b];
+}
+
+const truncNote = (t: boolean) => (t ? "\n[output truncated]" : "");
+
+export function createGitServer(ctx: GitContext, _principalOf: PrincipalOf, onError?: (e: unknown) => void) {
+  const server = new McpServer(
+    { name: "isa-git", version: SERVER_VERSION },
+    { instructions: `Read-only git history of: ${ctx.repos.map((r) => r.name).join(", ")}.` },
+  );
+  const { limits } = ctx;
+
+  server.registerTool(
+    "git_log",
+    {
+      title: "Commit history",
+      description: "The latest n commits (of a path, if given) reachable from rev (default HEAD).",
+      inputSchema: {
+        repo: repoArg,
+        path: pathArg.optional(),
+        n: z.number().int().min(1).max(200).default(20),
+        rev: revArg.optional(),
+      },
+      outputSchema: {
+        repo: z.string(),
+        commits: z.array(
+          z.object({
+            sha: z.string(),
+            author: z.string(),
+            email: z.string(),
+            date: z.string(),
+            subject: z.string(),
+          }),
+        ),
+        truncated: z.boolean(),
+      },
+      annotations: READ_ONLY,
+    },
+    (args) =>
+      guarded(async () => {
+        const repo = pickRepo(ctx, args.repo);
+        const sha = await resolveCommit(repo, args.rev ?? "HEAD", limits);
+        const rel = args.path === undefined ? "" : repoPath(repo, args.path);
+        const argv = [
+          "log",
+          "--no-color",
+          `--max-count=${args.n}`,
+          "--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1e",
+          sha,
+        ];
+        const out = await runGit(repo.dir, rel ? [...argv, "--", rel] : [...argv, "--"], limits);
+        const commits = parseLog(out.stdout);
+        const text = commits.map(
+          (c) => `${c.sha.slice(0, 12)} ${c.date.slice(0, 10)} ${c.author}: ${c.subject}`,
+        );
+        return ok({ repo: repo.name, commits, truncated: out.truncated }, text.join("\n") || "(no commits)");
+      }, onError),
+  );
+
+  server.registerTool(
+    "git_show",
+    {
+      title: "Show a commit or a file at a commit",
+      description: "With a path: the file's content at rev. Without: the commit's message, stat and patch.",
+      inputSchema: { repo: repoArg, rev: revArg, path: pathArg.optional() },
+      outputSchema: {
+        repo: z.string(),
+        sha: z.string(),
+        path: z.string().optional(),
+        text: z.string(),
+        truncated: z.boolean(),
+      },
+      annotations: READ_ONLY,
+    },
+    (args) =>
+      guarded(async () => {
+        const repo = pickRepo(ctx, args.repo);
+        const sha = await resolveCommit(repo, args.rev, limits);
+        let out: { stdout: string; truncated: boolean };
+        let rel: string | undefined;
+        if (args.path !== undefined) {
+          rel = repoPath(repo, args.path);
+          if (rel === "")
+            throw new AppError("INPUT_INVALID", "Give a file path, or omit path to show the commit.");
+          // `<sha>:<path>` starts with a hex sha, so it cannot be read as an option.
+          const type = await runGit(repo.dir, ["cat-file", "-t", `${sha}:${rel}`], limits).catch(() => {
+            throw new AppError("NOT_FOUND", `No file "${rel}" at ${sha.slice(0, 12)}.`);
+          });
+          if (type.stdout.trim() !== "blob")
+            throw new AppError("INPUT_INVALID", `"${rel}" is not a file at that commit.`);
+          out = await runGit(repo.dir, ["cat-file", "blob", `${sha}:${rel}`], limits);
+        } else {
+          out = await runGit(
+            repo.dir,
+            ["show", ...DIFF_FLAGS, "--format=fuller", "--stat", "--patch", sha],
+            limits,
+          );
+        }
+        return ok(
+          {
+            repo: repo.name,
+            sha,
+            ...(rel !== undefined ? { path: rel } : {}),
+            text: out.stdout,
+            truncated: out.truncated,
+          },
+          out.stdout + truncNote(out.truncated),
+        );
+      }, onError),
+  );
+
+  server.registerTool(
+    "git_blame",
+    {
+      title: "Blame lines of a file",
+      description: 'Who last changed each line of a file at rev (default HEAD); lines like "12-40".',
+      inputSchema: {
+        repo: repoArg,
+        path: pathArg,
+        lines: z.string().max(32).optional(),
+        rev: revArg.optional(),
+      },
+      outputSchema: {
+        repo: z.string(),
+        path: z.string(),
+        lines: z.array(
+          z.object({
+            line: z.number(),
+            sha: z.string(),
+            author: z.string(),
+            date: z.string(),
+            summary: z.string(),
+            text: z.string(),
+          }),
+        ),
+        truncated: z.boolean(),
+      },
+      annotations: READ_ONLY,
+    },
+    (args) =>
+      guarded(async () => {
+        const repo = pickRepo(ctx, args.repo);
+        const sha = await resolveCommit(repo, args.rev ?? "HEAD", limits);
+        const rel = repoPath(repo, args.path);
+        if (rel === "") throw new AppError("INPUT_INVALID", "Give a file path.");
+        const range = parseLines(args.lines);
+        // A commit is always named, so blame reads history only, never the working tree.
+        const argv = [
+          "blame",
+          "--line-porcelain",
+          ...(range ? [`-L${range[0]},${range[1]}`] : []),
+          sha,
+          "--",
+          rel,
+        ];
+        const out = await runGit(repo.dir, argv, limits);
+        const lines = parseBlame(out.stdout);
+        const text = lines.map((l) => `${l.sha.slice(0, 8)} ${l.author} ${l.line}: ${l.text}`).join("\n");
+        return ok(
+          { repo: repo.name, path: rel, lines, truncated: out.truncated },
+          text + truncNote(out.truncated),
+        );
+      }, onError),
+  );
+
+  server.registerTool(
+    "git_diff",
+    {
+      title: "Diff two commits",
+      description: "The patch between rev_a and rev_b (of a path, if given).",
+      inputSchema: { repo: repoArg, rev_a: revArg, rev_b: revArg, path: pathArg.optional() },
+      outputSchema: {
+        repo: z.string(),
+        from: z.string(),
+        to: z.string(),
+        text: z.string(),
+        truncated: z.boolean(),
+      },
+      annotations: READ_ONLY,
+    },
+    (args) =>
+      guarded(async () => {
+        const repo = pickRepo(ctx, args.repo);
+        const a = await resolveCommit(repo, args.rev_a, limits);
+        const b = await resolveCommit(repo, args.rev_b, limits);
+        const rel = args.path === undefined ? "" : repoPath(repo, args.path);
+        const argv = ["diff", ...DIFF_FLAGS, a, b, "--"];
+        const out = await runGit(repo.dir, rel ? [...argv, rel] : argv, limits);
+        return ok(
+          { repo: repo.name, from: a, to: b, text: out.stdout, truncated: out.truncated },
+          (out.stdout || "(no differences)") + truncNote(out.truncated),
+        );
+      }, onError),
+  );
+
+  return server;
+}
