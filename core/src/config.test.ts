@@ -46,6 +46,31 @@ describe("loadConfig", () => {
     expect(e.message).toContain("LLM_BASE_URL");
   });
 
+  it("has server and auth sections (OIDC only when fully configured)", () => {
+    const c = loadConfig({});
+    expect(c.server).toEqual({ host: "127.0.0.1", port: 8080, rateLimitPerMin: 120, bodyLimitBytes: 65536 });
+    expect(c.auth).toEqual({ tokensFile: undefined, oidc: undefined });
+    const o = loadConfig({
+      ISA_OIDC_ISSUER: "https://idp.example/",
+      ISA_OIDC_AUDIENCE: "isa",
+      ISA_OIDC_JWKS_URL: "https://idp.example/jwks",
+    });
+    expect(o.auth.oidc).toEqual({
+      issuer: "https://idp.example/",
+      audience: "isa",
+      jwksUrl: "https://idp.example/jwks",
+      groupsClaim: "groups",
+    });
+    expect(() => loadConfig({ ISA_OIDC_ISSUER: "https://idp.example/" })).toThrow(/ISA_OIDC_AUDIENCE/);
+    expect(() => loadConfig({ ISA_PORT: "70000" })).toThrow(/ISA_PORT/);
+  });
+
+  it("answers extractively with the embedded model and generates with a served one, unless told", () => {
+    expect(loadConfig({}).llm.answerMode).toBe("extractive");
+    expect(loadConfig({ LLM_BASE_URL: "http://127.0.0.1:8000/v1" }).llm.answerMode).toBe("generate");
+    expect(loadConfig({ ISA_ANSWER_MODE: "hybrid" }).llm.answerMode).toBe("hybrid");
+  });
+
   it("treats empty strings as unset", () => {
     expect(loadConfig({ LLM_BASE_URL: "" }).llm.baseUrl).toBeUndefined();
   });

@@ -27,7 +27,9 @@ export const envSchema = z.object({
   ISA_RRF_K: int(1, 1000).default(60),
   ISA_MAX_CHUNKS_PER_DOC: int(1, 100).default(2),
   ISA_ABSTAIN_MIN_SCORE: z.coerce.number().min(-1).max(1).default(0.3),
-  ISA_ANSWER_MODE: z.enum(["generate", "extractive", "hybrid"]).default("generate"),
+  // Unset: `generate` with a served model (LLM_BASE_URL), `extractive` with the tiny embedded one, which scored
+  // lower on fact recall than quoting the evidence (npm-docs eval; see README) and takes seconds per answer on CPU.
+  ISA_ANSWER_MODE: z.enum(["generate", "extractive", "hybrid"]).optional(),
   ISA_LOCAL_MODEL: z.enum(["smollm2-135m", "gemma3-270m"]).default("smollm2-135m"),
   LLM_BASE_URL: z.string().url().optional(),
   LLM_MODEL: z.string().min(1).optional(),
@@ -73,7 +75,7 @@ export interface Config {
     readonly abstainMinScore: number;
   };
   readonly llm: {
-    readonly answerMode: Env["ISA_ANSWER_MODE"];
+    readonly answerMode: NonNullable<Env["ISA_ANSWER_MODE"]>;
     readonly localModel: Env["ISA_LOCAL_MODEL"];
     /** Set → OpenAI-compatible server (vLLM, llama-server, Ollama); unset → embedded llama.cpp. */
     readonly baseUrl: string | undefined;
@@ -162,7 +164,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       abstainMinScore: e.ISA_ABSTAIN_MIN_SCORE,
     },
     llm: {
-      answerMode: e.ISA_ANSWER_MODE,
+      answerMode: e.ISA_ANSWER_MODE ?? (e.LLM_BASE_URL ? "generate" : "extractive"),
       localModel: e.ISA_LOCAL_MODEL,
       baseUrl: e.LLM_BASE_URL,
       model: e.LLM_MODEL,
