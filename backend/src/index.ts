@@ -1,6 +1,15 @@
 // Public surface of @isa/backend: retrieval, answering, LLM adapters, evaluation and the runtime that wires them.
 export type { Answerer, AnswerOptions, AnswerResult } from "./answer/index.js";
 export { createAnswerer } from "./answer/index.js";
+export type { AppDeps, RunningServer, ShutdownOptions, StartOptions } from "./api/index.js";
+export {
+  buildApp,
+  buildOpenApi,
+  createApiMetrics,
+  defaultLogger,
+  shutdown,
+  startServer,
+} from "./api/index.js";
 export type { Authenticator, AuthenticatorOptions, OidcOptions, TokenEntry } from "./auth/index.js";
 export {
   authenticatorFromConfig,

@@ -1,13 +1,10 @@
 // The API through app.inject(): authentication, SSE framing and JSON mode, input validation with catalog codes,
-// body limits, rate limiting, request ids, feedback, probes, metrics and the OpenAPI document.
+// body limits, request ids, feedback, probes, metrics and the OpenAPI document (failures and rate limits: see
+// app.failures.test.ts).
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { ERROR_CATALOG } from "@isa/core";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAuthenticator, hashToken, parseTokensFile } from "../auth/index.js";
-import type { Runtime } from "../runtime.js";
-import { buildApp } from "./app.js";
 import type { TestApp, TestCorpus } from "./testkit/harness.js";
 import { bearer, indexCorpus, openTestApp } from "./testkit/harness.js";
 
@@ -55,6 +52,7 @@ describe("API", () => {
         ["POST", "/v1/search"],
         ["POST", "/v1/feedback"],
         ["GET", `/v1/documents/${"a".repeat(32)}`],
+        ["GET", "/v1/projects"],
       ] as const) {
         const r = await t.app.inject({ method, url, headers, ...(method === "POST" ? { payload: {} } : {}) });
         expectError(r, "UNAUTHENTICATED");
@@ -305,6 +303,7 @@ describe("API", () => {
           "/v1/ask",
           "/v1/documents/{id}",
           "/v1/feedback",
+          "/v1/projects",
           "/v1/search",
         ].sort(),
       );
@@ -316,83 +315,5 @@ describe("API", () => {
       expect(askSchema.properties.question?.maxLength).toBe(4000);
       expect(doc.paths["/v1/documents/{id}"]?.get).toBeDefined();
     });
-  });
-});
-
-describe("API with failing parts", () => {
-  const config = () =>
-    import("@isa/core").then(({ loadConfig }) =>
-      loadConfig({ ISA_DATA_DIR: "/nonexistent", ISA_RATE_LIMIT_PER_MIN: "3" }),
-    );
-  const tokens = parseTokensFile(
-    `- {token_sha256: ${hashToken("a")}, user: a}\n- {token_sha256: ${hashToken("b")}, user: b}`,
-  );
-  const brokenRuntime = (cfg: Awaited<ReturnType<typeof config>>): Runtime => {
-    const boom = () => Promise.reject(new Error("secret internal detail /etc/passwd"));
-    return {
-      config: cfg,
-      embedder: boom,
-      store: boom,
-      retriever: boom,
-      llm: boom,
-      answerer: boom,
-      close: async () => {},
-    };
-  };
-
-  it("unknown errors are INTERNAL without message or stack; SSE ends with an error event", async () => {
-    const cfg = await config();
-    const app = buildApp(cfg, {
-      runtime: brokenRuntime(cfg),
-      authenticator: createAuthenticator({ tokens }),
-      logger: pino({ level: "silent" }),
-    });
-    const json = await app.inject({
-      method: "POST",
-      url: "/v1/search",
-      headers: { authorization: "Bearer a" },
-      payload: { query: "q" },
-    });
-    expectError(json, "INTERNAL");
-    expect(json.body).not.toContain("secret");
-    const sse = await app.inject({
-      method: "POST",
-      url: "/v1/ask",
-      headers: { authorization: "Bearer a" },
-      payload: { question: "q" },
-    });
-    expect(sse.statusCode).toBe(200);
-    expect(parseSse(sse.body)).toEqual([
-      ["error", { error: { code: "INTERNAL", message: ERROR_CATALOG.INTERNAL.message } }],
-    ]);
-    expect(sse.body).not.toContain("secret");
-    const ready = await app.inject({ method: "GET", url: "/readyz" });
-    expect(ready.statusCode).toBe(503);
-    expect(ready.json<{ ready: boolean }>().ready).toBe(false);
-    await app.close();
-  });
-
-  it("rate limits per principal (429 RATE_LIMITED with Retry-After), and failed logins per address", async () => {
-    const cfg = await config();
-    const app = buildApp(cfg, {
-      runtime: brokenRuntime(cfg),
-      authenticator: createAuthenticator({ tokens }),
-      logger: pino({ level: "silent" }),
-    });
-    const hit = (auth: string) =>
-      app.inject({ method: "GET", url: `/v1/documents/${"a".repeat(32)}`, headers: { authorization: auth } });
-    for (let i = 0; i < 3; i++) expect((await hit("Bearer a")).statusCode).not.toBe(429);
-    const limited = await hit("Bearer a");
-    expectError(limited, "RATE_LIMITED");
-    expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
-    // Another principal has its own budget.
-    expect((await hit("Bearer b")).statusCode).not.toBe(429);
-    // Unauthenticated attempts count per client address.
-    for (let i = 0; i < 3; i++) expectError(await hit("Bearer wrong"), "UNAUTHENTICATED");
-    expectError(await hit("Bearer wrong"), "RATE_LIMITED");
-    // Probes are never limited.
-    for (let i = 0; i < 5; i++)
-      expect((await app.inject({ method: "GET", url: "/healthz" })).statusCode).toBe(200);
-    await app.close();
   });
 });

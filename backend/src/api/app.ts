@@ -19,6 +19,7 @@ import { registerAsk } from "./routes/ask.js";
 import { registerDocuments } from "./routes/documents.js";
 import { registerFeedback } from "./routes/feedback.js";
 import { registerProbes } from "./routes/probes.js";
+import { registerProjects } from "./routes/projects.js";
 import { registerSearch } from "./routes/search.js";
 
 export interface AppDeps {
@@ -158,6 +159,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     registerSearch(api, ctx);
     registerDocuments(api, ctx);
     registerFeedback(api, ctx);
+    registerProjects(api, ctx);
   });
   contexts.set(app, ctx);
   return app;

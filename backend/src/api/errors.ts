@@ -63,7 +63,9 @@ export function createErrorHandler(hooks: ErrorHandlerHooks = {}) {
   return (err: unknown, request: FastifyRequest, reply: FastifyReply): void => {
     const e = toWireAppError(err);
     hooks.onError?.(e.code);
-    if (e.httpStatus >= 500) request.log.error({ err, code: e.code }, "request failed");
+    // SHUTTING_DOWN is a 503 by design, not a fault worth an error-level line with a stack.
+    if (e.httpStatus >= 500 && e.code !== "SHUTTING_DOWN")
+      request.log.error({ err, code: e.code }, "request failed");
     else request.log.info({ code: e.code, reason: e.message }, "request rejected");
     if (e.code === "UNAUTHENTICATED") void reply.header("www-authenticate", 'Bearer realm="isa"');
     void reply.code(e.httpStatus).type("application/json; charset=utf-8").send(wireError(e));

@@ -46,14 +46,21 @@ function operation(name: string, spec: RouteSpec): Json {
   }
   const op: Json = { operationId: name, summary: spec.summary, responses };
   if (spec.description) op.description = spec.description;
-  if (spec.params) {
-    op.parameters = Object.entries(spec.params.shape).map(([p, s]) => ({
+  const parameters = [
+    ...Object.entries(spec.params?.shape ?? {}).map(([p, s]) => ({
       name: p,
       in: "path",
       required: true,
       schema: schemaOf(s as z.ZodType),
-    }));
-  }
+    })),
+    ...Object.entries(spec.query?.shape ?? {}).map(([p, s]) => ({
+      name: p,
+      in: "query",
+      required: !(s as z.ZodType).safeParse(undefined).success,
+      schema: schemaOf(s as z.ZodType),
+    })),
+  ];
+  if (parameters.length > 0) op.parameters = parameters;
   if (spec.body)
     op.requestBody = { required: true, content: { "application/json": { schema: schemaOf(spec.body) } } };
   op.security = spec.auth ? [{ bearer: [] }] : [];

@@ -10,6 +10,8 @@ import {
   feedbackBodySchema,
   feedbackResponseSchema,
   healthResponseSchema,
+  projectsQuerySchema,
+  projectsResponseSchema,
   readyResponseSchema,
   searchBodySchema,
   searchResponseSchema,
@@ -26,6 +28,7 @@ export interface RouteSpec {
   readonly auth: boolean;
   readonly body?: z.ZodType;
   readonly params?: z.ZodObject;
+  readonly query?: z.ZodObject;
   /** The 2xx response: a JSON schema, or raw text of a content type. */
   readonly ok: { readonly status: number; readonly schema?: z.ZodType; readonly contentType?: string };
   /** Also answers as an SSE stream: event name → data schema. */
@@ -65,6 +68,15 @@ export const ROUTES = {
     params: documentParamsSchema,
     ok: { status: 200, schema: documentResponseSchema },
     errors: [404],
+  },
+  projects: {
+    method: "GET",
+    url: "/v1/projects",
+    summary:
+      "Discover projects: Backstage catalog-info.yaml entities, else each source's README and CODEOWNERS.",
+    auth: true,
+    query: projectsQuerySchema,
+    ok: { status: 200, schema: projectsResponseSchema },
   },
   feedback: {
     method: "POST",

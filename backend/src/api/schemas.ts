@@ -100,6 +100,26 @@ export const documentResponseSchema = z.object({
   text: z.string().describe("The document's chunks joined in line order."),
 });
 
+export const projectsQuerySchema = z.strictObject({
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .describe("Words that must all appear in a project's name, description or owners."),
+});
+
+export const projectSchema = z.object({
+  name: z.string(),
+  source: z.string(),
+  path: z.string().describe('Folder within the source ("" = its root).'),
+  description: z.string().optional(),
+  owners: z.array(z.string()),
+  docs: z.array(z.string()),
+  from: z.enum(["catalog-info", "readme"]),
+});
+
+export const projectsResponseSchema = z.object({ projects: z.array(projectSchema) });
+
 export const feedbackResponseSchema = z.object({ recorded: z.literal(true) });
 
 export const healthResponseSchema = z.object({ status: z.literal("ok") });
@@ -123,3 +143,4 @@ export type FeedbackBody = z.infer<typeof feedbackBodySchema>;
 export type AnswerPayload = z.infer<typeof answerSchema>;
 export type SearchResponse = z.infer<typeof searchResponseSchema>;
 export type DocumentResponse = z.infer<typeof documentResponseSchema>;
+export type ProjectsResponse = z.infer<typeof projectsResponseSchema>;

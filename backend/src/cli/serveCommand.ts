@@ -29,14 +29,24 @@ export async function serveCommand(argv: readonly string[]): Promise<void> {
     (err: unknown) => logger.error({ err }, "warm-up failed; /readyz reports the failing part"),
   );
   await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info({ signal }, "shutting down");
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve();
+    let signals = 0;
+    // The handlers stay installed until the process exits: node-llama-cpp's dependencies use signal-exit, which
+    // re-raises a signal (killing the process mid-shutdown) once it sees only its own listeners left.
+    const onSignal = (signal: string) => {
+      signals++;
+      if (signals === 1) {
+        logger.info(
+          { signal },
+          "shutting down; in-flight answers may finish (send the signal again to force)",
+        );
+        resolve();
+        return;
+      }
+      logger.warn({ signal }, "forced exit");
+      process.exit(1);
     };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
   });
   await server.close({ deadlineMs: SHUTDOWN_DEADLINE_MS });
   await runtime.close();

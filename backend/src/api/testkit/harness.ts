@@ -67,7 +67,7 @@ export const USERS: Readonly<Record<string, readonly string[]>> = {
   erin: ["eng", "finance"],
   frank: ["security", "finance"],
   gina: ["leadership"],
-  root: ["eng", "security", "finance", "leadership"],
+  root: ["eng", "security", "finance", "leadership", "billing"],
 };
 
 export const tokenOf = (user: string) => `token-${user}`;
@@ -111,30 +111,37 @@ export function slowLlm(n: number, delayMs: number): Llm & { aborted: number; fi
 export interface TestCorpus {
   readonly dir: string;
   readonly storeDir: string;
-  /** path → document state (docId, acl). */
+  /** path → document state (docId, acl); with several sources, a path present in two keeps the last. */
   readonly docs: ReadonlyMap<string, DocumentState>;
   cleanup(): void;
 }
 
 const DIMENSIONS = 256;
 
-/** Write the corpus with its acl.yaml and index it with the real indexer. */
-export async function indexCorpus(): Promise<TestCorpus> {
+export interface SourceFiles {
+  readonly files: Readonly<Record<string, string>>;
+  /** acl.yaml text; none → the default groups (`public`). */
+  readonly acl?: string;
+}
+
+/** Write each source (default: `acme` = CORPUS + ACL_YAML) and index them with the real indexer. */
+export async function indexCorpus(
+  sources: Readonly<Record<string, SourceFiles>> = { acme: { files: CORPUS, acl: ACL_YAML } },
+): Promise<TestCorpus> {
   const dir = mkdtempSync(path.join(tmpdir(), "isa-api-"));
-  const src = path.join(dir, "acme");
-  for (const [rel, text] of Object.entries(CORPUS)) {
-    mkdirSync(path.dirname(path.join(src, rel)), { recursive: true });
-    writeFileSync(path.join(src, rel), text);
-  }
-  writeFileSync(path.join(src, "acl.yaml"), ACL_YAML);
+  const specs = Object.entries(sources).map(([name, { files, acl }]) => {
+    const root = path.join(dir, "src", name);
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      writeFileSync(path.join(root, rel), text);
+    }
+    if (acl !== undefined) writeFileSync(path.join(root, "acl.yaml"), acl);
+    return { name, root };
+  });
   const storeDir = path.join(dir, "lancedb");
   const embedder = hashingEmbedder(DIMENSIONS);
   const store = await openLanceStore({ dir: storeDir, dimensions: DIMENSIONS, modelId: embedder.modelId });
-  const it = update(
-    [{ name: "acme", root: src }],
-    { store, embedder },
-    { maxFileBytes: 1 << 20, defaultGroups: ["public"] },
-  );
+  const it = update(specs, { store, embedder }, { maxFileBytes: 1 << 20, defaultGroups: ["public"] });
   for (let r = await it.next(); !r.done; r = await it.next()) {
     // progress events are not needed here
   }
@@ -163,6 +170,8 @@ export async function testParts(
   const config = loadConfig({
     ISA_DATA_DIR: corpus.dir,
     ISA_ABSTAIN_MIN_SCORE: "0.05",
+    // The scripted LLM is the point of most API tests (the embedded default is extractive).
+    ISA_ANSWER_MODE: "generate",
     ISA_RATE_LIMIT_PER_MIN: "100000",
     ...opts.env,
   });
