@@ -3,9 +3,10 @@ import type { Principal } from "@isa/core";
 import { AppError, loadConfig, PUBLIC_GROUP } from "@isa/core";
 import type { IngestSummary } from "@isa/ingest";
 import { ensureModel, sourceFromPath, update } from "@isa/ingest";
+import { citationJson } from "../api/routes/ask.js";
 import { createRuntime } from "../runtime.js";
 import { intOption, parse } from "./args.js";
-import { bar, citationJson, formatCitation, progressLine } from "./output.js";
+import { bar, formatCitation, progressLine } from "./output.js";
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 

@@ -36,17 +36,3 @@ export function formatCitation(c: Citation): string {
   const heading = c.headingPath.length > 0 ? ` — ${c.headingPath.join(" › ")}` : "";
   return `[${c.n}] ${where}${heading} (score ${c.score.toFixed(3)})`;
 }
-
-/** The citation shape printed by `--json` (and returned by the API). */
-export function citationJson(c: Citation) {
-  return {
-    n: c.n,
-    source: c.source,
-    path: c.path,
-    title: c.title,
-    headingPath: c.headingPath,
-    startLine: c.startLine,
-    endLine: c.endLine,
-    score: c.score,
-  };
-}

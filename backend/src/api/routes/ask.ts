@@ -14,7 +14,7 @@ import { askBodySchema } from "../schemas.js";
 import type { SseStream } from "../sse.js";
 import { createSseStream } from "../sse.js";
 
-function citationJson(c: Citation): AnswerPayload["citations"][number] {
+export function citationJson(c: Citation): AnswerPayload["citations"][number] {
   return {
     n: c.n,
     chunkId: c.chunkId,
