@@ -11,11 +11,12 @@ export default defineConfig({
       { find: /^@isa\/core\/testkit$/, replacement: src("./core/src/testkit/index.ts") },
       { find: /^@isa\/ingest$/, replacement: src("./ingest/src/index.ts") },
       { find: /^@isa\/backend$/, replacement: src("./backend/src/index.ts") },
+      { find: /^@isa\/bot$/, replacement: src("./bot/src/index.ts") },
       { find: /^@isa\/mcp-servers$/, replacement: src("./mcp-servers/src/index.ts") },
     ],
   },
   test: {
-    include: ["{core,ingest,backend,mcp-servers}/src/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["{core,ingest,backend,mcp-servers,bot}/src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: "forks",

@@ -1,4 +1,6 @@
 // Public surface of @isa/backend: retrieval, answering, LLM adapters, evaluation and the runtime that wires them.
+export type { A2aDeps, A2aStartOptions, AgentBackend, AgentId, RunningA2aServer } from "./a2a/index.js";
+export { buildA2aApp, createInProcessAgents, startA2aServer } from "./a2a/index.js";
 export type { Answerer, AnswerOptions, AnswerResult } from "./answer/index.js";
 export { createAnswerer } from "./answer/index.js";
 export type { AppDeps, RunningServer, ShutdownOptions, StartOptions } from "./api/index.js";

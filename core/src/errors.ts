@@ -25,6 +25,10 @@ export const ERROR_CATALOG = {
     httpStatus: 502,
     message: "The language model server answered with an invalid response.",
   },
+  BACKEND_UNAVAILABLE: {
+    httpStatus: 503,
+    message: "The assistant's API cannot be reached or answered with an invalid response.",
+  },
   SHUTTING_DOWN: { httpStatus: 503, message: "The server is shutting down; retry shortly." },
   INTERNAL: { httpStatus: 500, message: "An unexpected internal error occurred." },
 } as const satisfies Record<string, { httpStatus: number; message: string }>;

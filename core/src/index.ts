@@ -1,3 +1,34 @@
+export type {
+  AnswerPayload,
+  ApiClient,
+  ApiClientOptions,
+  AskOptions,
+  ClientSearchOptions,
+  ConversationTurn,
+  FeedbackInput,
+  Project,
+  ProjectsResponse,
+  SearchHit,
+  SearchResponse,
+  SseEvent,
+  WireCitation,
+} from "./client/index.js";
+export {
+  composeQuestion,
+  createApiClient,
+  MAX_QUESTION_CHARS,
+  readSse,
+  TRACE_ID,
+  wireAnswerSchema,
+  wireCitationSchema,
+  wireErrorSchema,
+  wireFeedbackResponseSchema,
+  wireProjectSchema,
+  wireProjectsResponseSchema,
+  wireSearchHitSchema,
+  wireSearchResponseSchema,
+  wireTokenEventSchema,
+} from "./client/index.js";
 export type { Config, Env } from "./config.js";
 export { envSchema, loadConfig } from "./config.js";
 export type {

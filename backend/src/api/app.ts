@@ -71,6 +71,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     activeRequests: 0,
   };
   const authErrors = new WeakMap<FastifyRequest, unknown>();
+  const errorHandler = createErrorHandler({ onError: (code) => metrics.countError(code) });
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -85,9 +86,15 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     // Time to receive a whole request (headers and body), so a slow client cannot pin a connection. It does not
     // bound the response: an SSE answer may stream for as long as generation takes.
     requestTimeout: 30_000,
+    // Errors the router raises before any route or hook runs (an undecodable `%` in the path, a path parameter
+    // over maxParamLength) would otherwise get fastify's own body; they go through the same handler.
+    frameworkErrors: (err, request, reply) => {
+      void reply.header("x-request-id", request.id);
+      errorHandler(err, request, reply);
+    },
   });
 
-  app.setErrorHandler(createErrorHandler({ onError: (code) => metrics.countError(code) }));
+  app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(() => {
     throw new AppError("NOT_FOUND");
   });

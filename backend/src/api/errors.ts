@@ -22,6 +22,8 @@ const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
   FST_ERR_CTP_EMPTY_TYPE: "UNSUPPORTED_MEDIA_TYPE",
   FST_ERR_CTP_INVALID_TYPE: "UNSUPPORTED_MEDIA_TYPE",
   FST_ERR_BAD_URL: "INPUT_INVALID",
+  // Only /v1/documents/:id has a path parameter: an id longer than any real one names no document.
+  FST_ERR_MAX_PARAM_LENGTH: "NOT_FOUND",
   FST_ERR_ASYNC_CONSTRAINT: "INPUT_INVALID",
 };
 

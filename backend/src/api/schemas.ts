@@ -1,9 +1,30 @@
 // The API's wire shapes, one zod schema each: request bodies are parsed by these, response types are inferred from
-// them, and /openapi.json is generated from them, so the three cannot drift apart.
+// them, and /openapi.json is generated from them, so the three cannot drift apart. The response shapes the API
+// client also reads are defined once in @isa/core (core/src/client/wire.ts) and re-exported here under their names.
+import {
+  TRACE_ID,
+  wireAnswerSchema,
+  wireCitationSchema,
+  wireErrorSchema,
+  wireFeedbackResponseSchema,
+  wireProjectSchema,
+  wireProjectsResponseSchema,
+  wireSearchHitSchema,
+  wireSearchResponseSchema,
+  wireTokenEventSchema,
+} from "@isa/core";
 import { z } from "zod";
 
-/** W3C trace-id form: 32 lowercase hex digits, not all zero. Feedback must name one the API handed out. */
-export const TRACE_ID = /^(?!0{32})[0-9a-f]{32}$/;
+export { TRACE_ID };
+export const citationSchema = wireCitationSchema;
+export const answerSchema = wireAnswerSchema;
+export const tokenEventSchema = wireTokenEventSchema;
+export const searchHitSchema = wireSearchHitSchema;
+export const searchResponseSchema = wireSearchResponseSchema;
+export const projectSchema = wireProjectSchema;
+export const projectsResponseSchema = wireProjectsResponseSchema;
+export const feedbackResponseSchema = wireFeedbackResponseSchema;
+export const errorResponseSchema = wireErrorSchema;
 
 /** Non-blank text with a length cap (the cap bounds the cost of one request). */
 const text = (max: number) =>
@@ -36,50 +57,6 @@ export const documentParamsSchema = z.strictObject({
     .regex(/^[A-Za-z0-9_.:-]+$/, "is not a document id"),
 });
 
-export const citationSchema = z.object({
-  n: z.number().int(),
-  chunkId: z.string(),
-  docId: z.string(),
-  source: z.string(),
-  path: z.string(),
-  title: z.string(),
-  headingPath: z.array(z.string()),
-  startLine: z.number().int(),
-  endLine: z.number().int(),
-  score: z.number(),
-});
-
-export const answerSchema = z.object({
-  answer: z.string(),
-  citations: z.array(citationSchema),
-  abstained: z.boolean(),
-  closest: z.array(citationSchema).describe("When abstaining: the closest documents the caller may read."),
-  traceId: z.string().regex(TRACE_ID),
-});
-
-export const tokenEventSchema = z.object({ text: z.string() });
-
-export const searchHitSchema = z.object({
-  rank: z.number().int(),
-  chunkId: z.string(),
-  docId: z.string(),
-  source: z.string(),
-  path: z.string(),
-  title: z.string(),
-  headingPath: z.array(z.string()),
-  kind: z.string(),
-  startLine: z.number().int(),
-  endLine: z.number().int(),
-  score: z.number(),
-  denseScore: z.number().optional(),
-  text: z.string(),
-});
-
-export const searchResponseSchema = z.object({
-  hits: z.array(searchHitSchema),
-  traceId: z.string().regex(TRACE_ID),
-});
-
 export const documentResponseSchema = z.object({
   id: z.string(),
   source: z.string(),
@@ -108,33 +85,11 @@ export const projectsQuerySchema = z.strictObject({
     .describe("Words that must all appear in a project's name, description or owners."),
 });
 
-export const projectSchema = z.object({
-  name: z.string(),
-  source: z.string(),
-  path: z.string().describe('Folder within the source ("" = its root).'),
-  description: z.string().optional(),
-  owners: z.array(z.string()),
-  docs: z.array(z.string()),
-  from: z.enum(["catalog-info", "readme"]),
-});
-
-export const projectsResponseSchema = z.object({ projects: z.array(projectSchema) });
-
-export const feedbackResponseSchema = z.object({ recorded: z.literal(true) });
-
 export const healthResponseSchema = z.object({ status: z.literal("ok") });
 
 export const readyResponseSchema = z.object({
   ready: z.boolean(),
   checks: z.record(z.string(), z.string()),
-});
-
-export const errorResponseSchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    details: z.record(z.string(), z.unknown()).optional(),
-  }),
 });
 
 export type AskBody = z.infer<typeof askBodySchema>;

@@ -1,5 +1,6 @@
 // Entry point of the `isa` CLI: dispatch, and one place that turns errors into messages and exit codes.
 import { isAppError } from "@isa/core";
+import { a2aCommand } from "./a2aCommand.js";
 import { askCommand, ingestCommand, searchCommand, setupCommand } from "./commands.js";
 import { evalCommand } from "./evalCommand.js";
 import { serveCommand } from "./serveCommand.js";
@@ -13,6 +14,8 @@ Usage:
   isa ask "<question>" [--groups a,b] [--json]
   isa eval <questions.jsonl> --corpus <dir> [--json] [--retrieval-only] [--mode M] [--limit N]
   isa serve [--port N] [--host H]            HTTP API (default 127.0.0.1:8080; auth: ISA_TOKENS_FILE / ISA_OIDC_*)
+  isa serve-a2a [--port N] [--host H] [--public-url URL]
+                                             A2A agents docs/dev/root under /agents/* (default 127.0.0.1:8090)
 
 Environment: see README.md (ISA_DATA_DIR, EMBED_DEVICE, LLM_BASE_URL, …).
 `;
@@ -24,6 +27,7 @@ const COMMANDS: Record<string, (argv: readonly string[]) => Promise<void>> = {
   ask: askCommand,
   eval: evalCommand,
   serve: serveCommand,
+  "serve-a2a": a2aCommand,
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

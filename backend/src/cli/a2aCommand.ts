@@ -1,0 +1,60 @@
+// `isa serve-a2a`: the A2A servers of the docs, dev and root agents (JSON-RPC over HTTP, @a2a-js/sdk on express)
+// under /agents/{docs,dev,root}, over the index `isa ingest` built. Same identity as `isa serve`: every JSON-RPC
+// request needs a bearer token (ISA_TOKENS_FILE / ISA_OIDC_*). SIGINT/SIGTERM close the listener and exit.
+import { loadConfig } from "@isa/core";
+import { AGENT_CARD_PATH, AGENT_IDS, agentPath, startA2aServer } from "../a2a/index.js";
+import { defaultLogger } from "../api/index.js";
+import { authenticatorFromConfig } from "../auth/index.js";
+import { createRuntime } from "../runtime.js";
+import { intOption, parse } from "./args.js";
+
+/** Default port: next to the HTTP API's 8080. */
+const DEFAULT_A2A_PORT = 8090;
+
+export async function a2aCommand(argv: readonly string[]): Promise<void> {
+  const { values } = parse(argv, {
+    port: { type: "string" },
+    host: { type: "string" },
+    "public-url": { type: "string" },
+  });
+  const config = loadConfig();
+  const port = intOption(values.port, "port", 0, 65535) ?? DEFAULT_A2A_PORT;
+  const host = values.host ?? config.server.host;
+  const logger = defaultLogger(config);
+  const authenticator = authenticatorFromConfig(config);
+  if (!config.auth.tokensFile && !config.auth.oidc) {
+    logger.warn("neither ISA_TOKENS_FILE nor ISA_OIDC_* is set: every A2A request will be refused (401)");
+  }
+  const runtime = createRuntime(config);
+  const server = await startA2aServer(
+    config,
+    { runtime, authenticator, logger },
+    { host, port, ...(values["public-url"] ? { publicUrl: values["public-url"] } : {}) },
+  );
+  for (const id of AGENT_IDS) {
+    logger.info(
+      { agent: id, card: `${server.url}${agentPath(id)}${AGENT_CARD_PATH}` },
+      "A2A agent listening",
+    );
+  }
+  void Promise.all([runtime.store(), runtime.retriever(), runtime.llm()]).then(
+    () => logger.info("models loaded; ready"),
+    (err: unknown) => logger.error({ err }, "warm-up failed"),
+  );
+  await new Promise<void>((resolve) => {
+    let signals = 0;
+    // Handlers stay installed (as in `isa serve`): node-llama-cpp's signal-exit re-raises a signal once it sees
+    // only its own listeners left. A second signal exits at once.
+    const onSignal = (signal: string) => {
+      signals++;
+      if (signals > 1) process.exit(1);
+      logger.info({ signal }, "shutting down");
+      resolve();
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  });
+  await server.close();
+  await runtime.close();
+  logger.info("stopped");
+}

@@ -1,0 +1,366 @@
+// The Slack bot through its real Bolt HTTP receiver: signed requests in, exact Web API calls out (recorded by a
+// local fake of Slack's Web API), answers from a fake backend speaking the /v1 API's SSE.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Project } from "@isa/core";
+import { LogLevel } from "@slack/bolt";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { apiClientsFromConfig } from "./audience.js";
+import { answerBlocks } from "./blocks.js";
+import { type Bot, buildBot } from "./bot.js";
+import { HELP_TEXT, projectBlocks } from "./commands.js";
+import {
+  eventually,
+  type FakeBackend,
+  type FakeSlack,
+  fakeBackend,
+  fakeSlack,
+  sampleAnswer,
+  sampleProjects,
+  signedHeaders,
+  TRACE,
+} from "./testkit/fakes.js";
+
+const SECRET = "test-signing-secret";
+const TEMPLATE = "https://git.example.com/{source}/blob/main/{path}#L{startLine}-L{endLine}";
+const audiences = [
+  { groups: ["public"], token: "tok-public" },
+  { groups: ["engineering", "public"], token: "tok-eng" },
+  { groups: ["engineering", "public", "security"], token: "tok-sec" },
+];
+
+let slack: FakeSlack;
+let backend: FakeBackend;
+let bot: Bot;
+let server: Server;
+let botUrl: string;
+let eventSeq = 0;
+/** The API the bot's clients call; switched to a dead port to simulate the backend being down. */
+let apiUrl = "";
+
+async function startBot(): Promise<void> {
+  bot = buildBot({
+    config: {
+      signingSecret: SECRET,
+      botToken: "xoxb-test",
+      sourceUrlTemplate: TEMPLATE,
+      channels: { CENG: ["engineering"] },
+      users: { UALICE: ["engineering", "security"] },
+      updateIntervalMs: 0,
+    },
+    apiClientFor: (audience) => apiClientsFromConfig({ audiences, apiUrl, apiTimeoutMs: 2000 })(audience),
+    slackApiUrl: slack.apiUrl,
+    logLevel: LogLevel.ERROR,
+  });
+  server = createServer(bot.receiver.requestListener);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  botUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+}
+
+beforeAll(async () => {
+  slack = await fakeSlack();
+  backend = await fakeBackend();
+  apiUrl = backend.url;
+  await startBot();
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((r) => server.close(() => r()));
+  await slack.close();
+  await backend.close();
+});
+
+beforeEach(() => {
+  apiUrl = backend.url;
+  slack.calls.length = 0;
+  backend.calls.length = 0;
+  slack.replies = [];
+});
+
+async function postEvent(
+  event: Record<string, unknown>,
+  opts: { eventId?: string; headers?: Record<string, string>; timestamp?: number; secret?: string } = {},
+): Promise<Response> {
+  eventSeq += 1;
+  const body = JSON.stringify({
+    token: "x",
+    team_id: "T1",
+    api_app_id: "A1",
+    type: "event_callback",
+    event_id: opts.eventId ?? `Ev${eventSeq}`,
+    event_time: Math.floor(Date.now() / 1000),
+    event,
+  });
+  return fetch(botUrl, {
+    method: "POST",
+    headers: {
+      ...signedHeaders({
+        secret: opts.secret ?? SECRET,
+        body,
+        contentType: "application/json",
+        ...(opts.timestamp === undefined ? {} : { timestamp: opts.timestamp }),
+      }),
+      ...opts.headers,
+    },
+    body,
+  });
+}
+
+async function postForm(fields: Record<string, string>): Promise<Response> {
+  const body = new URLSearchParams(fields).toString();
+  return fetch(botUrl, {
+    method: "POST",
+    headers: signedHeaders({ secret: SECRET, body, contentType: "application/x-www-form-urlencoded" }),
+    body,
+  });
+}
+
+const mention = (over: Record<string, unknown> = {}) => ({
+  type: "app_mention",
+  user: "UALICE",
+  text: "<@UBOT> how do I rotate the staging db password?",
+  ts: "1700000000.000100",
+  channel: "CGEN",
+  event_ts: "1700000000.000100",
+  ...over,
+});
+
+/** The ts the fake Slack gave the (first) thinking message. */
+const placeholderTs = () =>
+  slack.apiCalls().find((c) => c.method === "chat.postMessage")?.result?.ts as string | undefined;
+
+const finalUpdate = () =>
+  slack.apiCalls().find((c) => c.method === "chat.update" && c.args.blocks !== undefined);
+
+describe("Slack bot over the real Bolt HTTP receiver", () => {
+  it("answers a mention in its thread: thinking message, streamed updates, then cited blocks", async () => {
+    const res = await postEvent(mention());
+    expect(res.status).toBe(200);
+    const done = await eventually(finalUpdate);
+    const calls = slack.apiCalls();
+    expect(calls[0]?.method).toBe("chat.postMessage");
+    expect(calls[0]?.args).toMatchObject({
+      channel: "CGEN",
+      thread_ts: "1700000000.000100",
+      text: "Thinking… :hourglass_flowing_sand:",
+    });
+    const ts = placeholderTs();
+    const streamed = calls.filter((c) => c.method === "chat.update" && c.args.blocks === undefined);
+    expect(streamed.length).toBeGreaterThanOrEqual(1);
+    expect(streamed.every((c) => c.args.channel === "CGEN" && c.args.ts === ts)).toBe(true);
+    expect(String(streamed.at(-1)?.args.text)).toMatch(/^Run /);
+    expect(done.args).toMatchObject({ channel: "CGEN", ts, text: sampleAnswer.answer });
+    expect(done.args.blocks).toEqual(answerBlocks(sampleAnswer, { sourceUrlTemplate: TEMPLATE }));
+    const blocks = JSON.stringify(done.args.blocks);
+    expect(blocks).toContain("<https://git.example.com/handbook/blob/main/ops/db.md#L3-L9|ops/db.md L3–9>");
+    expect(blocks).toContain('"action_id":"isa_feedback_up"');
+    expect(blocks).toContain('"action_id":"isa_feedback_down"');
+    // A general channel is public-only: asked with the public token, the mention stripped.
+    expect(backend.calls).toEqual([
+      {
+        path: "/v1/ask",
+        token: "tok-public",
+        body: { question: "how do I rotate the staging db password?" },
+      },
+    ]);
+  });
+
+  it("asks with the channel's audience in a mapped channel and with the asker's groups in a DM", async () => {
+    await postEvent(mention({ channel: "CENG" }));
+    await eventually(finalUpdate);
+    await postEvent({
+      type: "message",
+      channel_type: "im",
+      channel: "DALICE",
+      user: "UALICE",
+      text: "where is the break-glass token?",
+      ts: "1700000000.000200",
+      event_ts: "1700000000.000200",
+    });
+    await eventually(() => (backend.calls.length === 2 ? true : undefined));
+    expect(backend.calls.map((c) => c.token)).toEqual(["tok-eng", "tok-sec"]);
+    await eventually(
+      () => slack.apiCalls().filter((c) => c.args.blocks !== undefined).length === 2 || undefined,
+    );
+    const dmPost = slack
+      .apiCalls()
+      .find((c) => c.method === "chat.postMessage" && c.args.channel === "DALICE");
+    expect(dmPost?.args.thread_ts).toBe("1700000000.000200");
+  });
+
+  it("answers a follow-up in a thread with the thread's earlier turns as context", async () => {
+    slack.replies = [
+      { ts: "1700000000.000100", user: "UALICE", text: "<@UBOT> how do I rotate the prod db password?" },
+      { ts: "1700000000.000150", user: "UBOT", bot_id: "BBOT", text: "Use vault [1]." },
+      { ts: "1700000000.000300", user: "UALICE", text: "<@UBOT> and staging?" },
+    ];
+    await postEvent(
+      mention({ text: "<@UBOT> and staging?", ts: "1700000000.000300", thread_ts: "1700000000.000100" }),
+    );
+    await eventually(finalUpdate);
+    const replies = slack.apiCalls().find((c) => c.method === "conversations.replies");
+    expect(replies?.args).toMatchObject({ channel: "CGEN", ts: "1700000000.000100" });
+    expect(slack.apiCalls().find((c) => c.method === "chat.postMessage")?.args.thread_ts).toBe(
+      "1700000000.000100",
+    );
+    expect(backend.calls[0]?.body).toEqual({
+      question:
+        "Earlier in this conversation:\nUser: how do I rotate the prod db password?\nAssistant: Use vault [1].\n\nCurrent question: and staging?",
+    });
+  });
+
+  it("answers a retried event once", async () => {
+    const first = postEvent(mention(), { eventId: "EvDup" });
+    const retry = postEvent(mention(), {
+      eventId: "EvDup",
+      headers: { "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" },
+    });
+    expect((await first).status).toBe(200);
+    expect((await retry).status).toBe(200);
+    await eventually(finalUpdate);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(slack.apiCalls().filter((c) => c.method === "chat.postMessage")).toHaveLength(1);
+    expect(backend.calls).toHaveLength(1);
+  });
+
+  it("refuses a bad signature and a stale timestamp with 401, answering nothing", async () => {
+    expect((await postEvent(mention(), { secret: "wrong" })).status).toBe(401);
+    const stale = Math.floor(Date.now() / 1000) - 6 * 60;
+    expect((await postEvent(mention(), { timestamp: stale })).status).toBe(401);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(slack.apiCalls()).toEqual([]);
+    expect(backend.calls).toEqual([]);
+  });
+
+  it("posts feedback from the 👎 button to /v1/feedback and thanks the clicker", async () => {
+    const res = await postForm({
+      payload: JSON.stringify({
+        type: "block_actions",
+        team: { id: "T1" },
+        user: { id: "UALICE" },
+        api_app_id: "A1",
+        channel: { id: "CGEN" },
+        container: { type: "message", message_ts: "1700000100.000001", channel_id: "CGEN" },
+        message: { ts: "1700000100.000001", text: "x" },
+        response_url: `${slack.url}/respond/fb`,
+        trigger_id: "1.2.3",
+        actions: [{ type: "button", action_id: "isa_feedback_down", block_id: "isa_feedback", value: TRACE }],
+      }),
+    });
+    expect(res.status).toBe(200);
+    await eventually(() => slack.calls.find((c) => c.method === "/respond/fb"));
+    expect(backend.calls).toEqual([
+      { path: "/v1/feedback", token: "tok-public", body: { traceId: TRACE, rating: "down" } },
+    ]);
+  });
+
+  it("acks /ask at once and answers ephemerally through response_url with the asker's access", async () => {
+    const res = await postForm({
+      command: "/ask",
+      text: "how do I rotate the staging db password?",
+      user_id: "UALICE",
+      channel_id: "CGEN",
+      team_id: "T1",
+      response_url: `${slack.url}/respond/ask`,
+      trigger_id: "1.2.3",
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ response_type: "ephemeral" });
+    const responded = await eventually(() => slack.calls.find((c) => c.method === "/respond/ask"));
+    expect(responded.args).toEqual({
+      response_type: "ephemeral",
+      replace_original: true,
+      text: sampleAnswer.answer,
+      blocks: answerBlocks(sampleAnswer, { sourceUrlTemplate: TEMPLATE }),
+    });
+    expect(backend.calls[0]?.token).toBe("tok-sec");
+  });
+
+  it("answers /project ephemerally from the API's project discovery, and /assistant-help at once", async () => {
+    const res = await postForm({
+      command: "/project",
+      text: "billing",
+      user_id: "UBOB",
+      channel_id: "CGEN",
+      team_id: "T1",
+      response_url: `${slack.url}/respond/project`,
+      trigger_id: "1.2.3",
+    });
+    expect(res.status).toBe(200);
+    const responded = await eventually(() => slack.calls.find((c) => c.method === "/respond/project"));
+    expect(responded.args).toEqual({
+      response_type: "ephemeral",
+      text: "Projects matching billing",
+      blocks: projectBlocks(sampleProjects as Project[], "billing"),
+    });
+    expect(JSON.stringify(responded.args.blocks)).toContain("Owners: team-billing");
+    expect(backend.calls).toEqual([{ path: "/v1/projects?q=billing", token: "tok-public", body: undefined }]);
+
+    const help = await postForm({
+      command: "/assistant-help",
+      text: "",
+      user_id: "UBOB",
+      channel_id: "CGEN",
+      team_id: "T1",
+      response_url: `${slack.url}/respond/help`,
+      trigger_id: "1.2.3",
+    });
+    expect(await help.json()).toEqual({ response_type: "ephemeral", text: HELP_TEXT });
+  });
+});
+
+describe("Slack bot with the backend down", () => {
+  it("replaces the thinking message with a friendly error and a retry button that answers once it is back", async () => {
+    apiUrl = "http://127.0.0.1:1";
+    await postEvent(mention());
+    const failed = await eventually(finalUpdate);
+    expect(failed.args).toMatchObject({ channel: "CGEN", ts: placeholderTs() });
+    expect(String(failed.args.text)).toContain("can't reach the knowledge service");
+    const retryValue = JSON.stringify({
+      q: "how do I rotate the staging db password?",
+      t: "1700000000.000100",
+      m: "1700000000.000100",
+    });
+    expect(failed.args.blocks).toEqual([
+      { type: "section", text: { type: "mrkdwn", text: failed.args.text } },
+      {
+        type: "actions",
+        block_id: "isa_retry",
+        elements: [
+          {
+            type: "button",
+            action_id: "isa_retry",
+            text: { type: "plain_text", text: "Try again", emoji: true },
+            value: retryValue,
+          },
+        ],
+      },
+      { type: "context", elements: [{ type: "mrkdwn", text: "error `BACKEND_UNAVAILABLE`" }] },
+    ]);
+
+    apiUrl = backend.url;
+    slack.calls.length = 0;
+    const res = await postForm({
+      payload: JSON.stringify({
+        type: "block_actions",
+        team: { id: "T1" },
+        user: { id: "UALICE" },
+        api_app_id: "A1",
+        channel: { id: "CGEN" },
+        container: { type: "message", message_ts: String(failed.args.ts), channel_id: "CGEN" },
+        message: { ts: String(failed.args.ts), text: "x" },
+        response_url: `${slack.url}/respond/retry`,
+        trigger_id: "1.2.3",
+        actions: [{ type: "button", action_id: "isa_retry", block_id: "isa_retry", value: retryValue }],
+      }),
+    });
+    expect(res.status).toBe(200);
+    const done = await eventually(finalUpdate);
+    expect(slack.apiCalls().find((c) => c.method === "chat.postMessage")?.args).toMatchObject({
+      channel: "CGEN",
+      thread_ts: "1700000000.000100",
+    });
+    expect(done.args.blocks).toEqual(answerBlocks(sampleAnswer, { sourceUrlTemplate: TEMPLATE }));
+  });
+});

@@ -1,0 +1,262 @@
+// The Bolt app: listeners translate Slack events into API calls (through @isa/core's client) and answers into
+// Block Kit. No business rules live here: who may read what is the API's job, given the audience's token.
+import type { ApiClient } from "@isa/core";
+import { AppError, toAppError } from "@isa/core";
+import { App, type BlockAction, type ButtonAction, HTTPReceiver, type Logger, LogLevel } from "@slack/bolt";
+import { answerInThread, stripMentions, threadHistory } from "./answerInThread.js";
+import { type Audience, audienceFor, userAudience } from "./audience.js";
+import {
+  ACTION_FEEDBACK_DOWN,
+  ACTION_FEEDBACK_UP,
+  ACTION_RETRY,
+  answerBlocks,
+  decodeRetry,
+  errorBlocks,
+  errorText,
+} from "./blocks.js";
+import { registerCommands } from "./commands.js";
+import type { BotConfig } from "./config.js";
+import { createDeduper } from "./dedupe.js";
+
+export interface BuildBotOptions {
+  readonly config: Pick<
+    BotConfig,
+    "signingSecret" | "botToken" | "sourceUrlTemplate" | "channels" | "users" | "updateIntervalMs"
+  >;
+  /** The API client that asks with the given audience's access (see audience.ts). */
+  readonly apiClientFor: (audience: Audience) => ApiClient;
+  /** Web API base (tests point it at a local server). */
+  readonly slackApiUrl?: string;
+  readonly logger?: Logger;
+  readonly logLevel?: LogLevel;
+}
+
+export interface Bot {
+  readonly app: App;
+  readonly receiver: HTTPReceiver;
+  /** Listens on the Events/Interactivity/Commands endpoint `/slack/events`. */
+  start(port: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const USAGE =
+  "Ask me a question about our docs and code, e.g. `/ask how do I rotate the staging db password?`";
+
+export function buildBot(opts: BuildBotOptions): Bot {
+  const { config } = opts;
+  const receiver = new HTTPReceiver({
+    signingSecret: config.signingSecret,
+    endpoints: "/slack/events",
+    ...(opts.logger ? { logger: opts.logger } : {}),
+    logLevel: opts.logLevel ?? LogLevel.INFO,
+  });
+  const app = new App({
+    token: config.botToken,
+    receiver,
+    ...(opts.logger ? { logger: opts.logger } : { logLevel: opts.logLevel ?? LogLevel.INFO }),
+    ...(opts.slackApiUrl ? { clientOptions: { slackApiUrl: opts.slackApiUrl } } : {}),
+  });
+  const deduper = createDeduper();
+
+  // Retries of an event already being answered are dropped before any listener runs (Bolt has acked them).
+  app.use(async ({ body, next }) => {
+    const id = (body as { event_id?: unknown }).event_id;
+    if (typeof id === "string" && !deduper.first(id)) return;
+    await next();
+  });
+
+  async function answerEvent(args: {
+    client: App["client"];
+    logger: Logger;
+    channel: string;
+    user: string;
+    channelType?: string | undefined;
+    text: string;
+    ts: string;
+    threadTs?: string | undefined;
+    botUserId?: string | undefined;
+    botId?: string | undefined;
+  }): Promise<void> {
+    const question = stripMentions(args.text);
+    const threadTs = args.threadTs ?? args.ts;
+    if (!question) {
+      await args.client.chat.postMessage({ channel: args.channel, thread_ts: threadTs, text: USAGE });
+      return;
+    }
+    const audience = audienceFor(config, args);
+    try {
+      const history = args.threadTs
+        ? await threadHistory({
+            client: args.client,
+            channel: args.channel,
+            threadTs: args.threadTs,
+            beforeTs: args.ts,
+            botUserId: args.botUserId,
+            botId: args.botId,
+          })
+        : [];
+      await answerInThread({
+        client: args.client,
+        api: opts.apiClientFor(audience),
+        logger: args.logger,
+        channel: args.channel,
+        threadTs,
+        questionTs: args.ts,
+        question,
+        history,
+        sourceUrlTemplate: config.sourceUrlTemplate,
+        updateIntervalMs: config.updateIntervalMs,
+      });
+    } catch (err) {
+      // Failures before or around the placeholder (history, token lookup, Slack itself): still say so visibly.
+      const e = toAppError(err);
+      args.logger.error(`answer failed: ${e.code} ${e.message}`);
+      await args.client.chat
+        .postMessage({
+          channel: args.channel,
+          thread_ts: threadTs,
+          text: errorText(e),
+          blocks: errorBlocks(e, { q: question, t: threadTs, m: args.ts }),
+        })
+        .catch((e2: unknown) => args.logger.error("could not post the error message", e2));
+    }
+  }
+
+  app.event("app_mention", async ({ event, client, logger, context }) => {
+    await answerEvent({
+      client,
+      logger,
+      channel: event.channel,
+      user: event.user ?? "",
+      text: event.text,
+      ts: event.ts,
+      threadTs: event.thread_ts,
+      botUserId: context.botUserId,
+      botId: context.botId,
+    });
+  });
+
+  // Direct messages: answered with the asker's own access, in a thread under their message.
+  app.message(async ({ message, client, logger, context }) => {
+    if (message.channel_type !== "im" || message.subtype !== undefined || message.bot_id) return;
+    await answerEvent({
+      client,
+      logger,
+      channel: message.channel,
+      user: message.user,
+      channelType: "im",
+      text: message.text ?? "",
+      ts: message.ts,
+      threadTs: message.thread_ts,
+      botUserId: context.botUserId,
+      botId: context.botId,
+    });
+  });
+
+  // /ask: acknowledged at once; the answer (read by the asker alone, so asked with their access) follows
+  // ephemerally through response_url.
+  app.command("/ask", async ({ command, ack, respond, logger }) => {
+    const question = command.text.trim();
+    if (!question) {
+      await ack({ response_type: "ephemeral", text: USAGE });
+      return;
+    }
+    await ack({ response_type: "ephemeral", text: `_${question}_\nThinking… :hourglass_flowing_sand:` });
+    await answerEphemeral({ question, user: command.user_id, respond, logger });
+  });
+
+  async function answerEphemeral(args: {
+    question: string;
+    user: string;
+    respond: (msg: Record<string, unknown>) => Promise<unknown>;
+    logger: Logger;
+  }): Promise<void> {
+    try {
+      const a = await opts.apiClientFor(userAudience(config, args.user)).ask(args.question);
+      await args.respond({
+        response_type: "ephemeral",
+        replace_original: true,
+        text: a.answer,
+        blocks: answerBlocks(a, { sourceUrlTemplate: config.sourceUrlTemplate }),
+      });
+    } catch (err) {
+      const e = toAppError(err);
+      args.logger.error(`/ask failed: ${e.code} ${e.message}`);
+      await args.respond({
+        response_type: "ephemeral",
+        replace_original: true,
+        text: errorText(e),
+        blocks: errorBlocks(e, { q: args.question }),
+      });
+    }
+  }
+
+  registerCommands(app, { config, apiClientFor: opts.apiClientFor });
+
+  for (const [actionId, rating] of [
+    [ACTION_FEEDBACK_UP, "up"],
+    [ACTION_FEEDBACK_DOWN, "down"],
+  ] as const) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, action, body, respond, logger }) => {
+      await ack();
+      const channel = body.channel?.id ?? "";
+      const audience = audienceFor(config, { channel, user: body.user.id });
+      try {
+        await opts.apiClientFor(audience).feedback({ traceId: action.value ?? "", rating });
+        await respond({
+          response_type: "ephemeral",
+          replace_original: false,
+          text:
+            rating === "up" ? "Thanks for the feedback! :+1:" : "Thanks — noted that this answer fell short.",
+        });
+      } catch (err) {
+        const e = toAppError(err);
+        logger.error(`feedback failed: ${e.code} ${e.message}`);
+        await respond({ response_type: "ephemeral", replace_original: false, text: errorText(e) });
+      }
+    });
+  }
+
+  app.action<BlockAction<ButtonAction>>(
+    ACTION_RETRY,
+    async ({ ack, action, body, client, respond, logger, context }) => {
+      await ack();
+      const retry = decodeRetry(action.value);
+      const channel = body.channel?.id;
+      if (!retry) {
+        await respond({
+          response_type: "ephemeral",
+          replace_original: false,
+          text: errorText(new AppError("INPUT_INVALID")),
+        });
+        return;
+      }
+      if (retry.t === undefined || !channel) {
+        await answerEphemeral({ question: retry.q, user: body.user.id, respond, logger });
+        return;
+      }
+      await answerEvent({
+        client,
+        logger,
+        channel,
+        user: body.user.id,
+        text: retry.q,
+        ts: retry.m ?? retry.t,
+        threadTs: retry.t,
+        botUserId: context.botUserId,
+        botId: context.botId,
+      });
+    },
+  );
+
+  return {
+    app,
+    receiver,
+    async start(port) {
+      await app.start(port);
+    },
+    async stop() {
+      await app.stop();
+    },
+  };
+}

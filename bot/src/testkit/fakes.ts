@@ -1,0 +1,214 @@
+// Test doubles that speak real HTTP on 127.0.0.1: a recording Slack Web API (and response_url endpoint), a fake
+// backend speaking the /v1 API (SSE ask), and Slack request signing. Excluded from the build (test-only).
+import { createHmac } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface Listening {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function listen(
+  handler: (req: IncomingMessage, body: string, res: ServerResponse) => void,
+): Promise<Listening & { server: Server }> {
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => {
+      body += c.toString("utf8");
+    });
+    req.on("end", () => handler(req, body, res));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+export interface SlackCall {
+  readonly method: string;
+  readonly args: Record<string, unknown>;
+  /** What the fake answered (e.g. the `ts` of a posted message). */
+  result?: Record<string, unknown>;
+}
+
+/** Form fields that carry JSON (blocks, …) are parsed back so tests compare structures. */
+function parseArgs(req: IncomingMessage, body: string): Record<string, unknown> {
+  if ((req.headers["content-type"] ?? "").includes("application/json")) return JSON.parse(body || "{}");
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(body)) {
+    try {
+      out[k] = /^[[{]/.test(v) ? JSON.parse(v) : v;
+    } catch {
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+export interface FakeSlack extends Listening {
+  readonly apiUrl: string;
+  readonly calls: SlackCall[];
+  /** Messages `conversations.replies` returns. */
+  replies: Record<string, unknown>[];
+  /** Calls other than auth.test. */
+  apiCalls(): SlackCall[];
+}
+
+export async function fakeSlack(): Promise<FakeSlack> {
+  const calls: SlackCall[] = [];
+  let n = 0;
+  const state = { replies: [] as Record<string, unknown>[] };
+  const l = await listen((req, body, res) => {
+    const method = (req.url ?? "").replace(/^\/api\//, "").replace(/\?.*$/, "");
+    const args = parseArgs(req, body);
+    const call: SlackCall = { method, args };
+    calls.push(call);
+    res.writeHead(200, { "content-type": "application/json" });
+    if (method === "auth.test") {
+      call.result = { ok: true, user_id: "UBOT", bot_id: "BBOT", team_id: "T1", user: "isa" };
+    } else if (method === "conversations.replies") {
+      call.result = { ok: true, messages: state.replies };
+    } else {
+      n += 1;
+      call.result = { ok: true, ts: `1700000100.${String(n).padStart(6, "0")}`, channel: args.channel };
+    }
+    res.end(JSON.stringify(call.result));
+  });
+  return {
+    ...l,
+    apiUrl: `${l.url}/api/`,
+    calls,
+    get replies() {
+      return state.replies;
+    },
+    set replies(v) {
+      state.replies = v;
+    },
+    apiCalls: () => calls.filter((c) => c.method !== "auth.test"),
+  };
+}
+
+export const TRACE = "0123456789abcdef0123456789abcdef";
+
+export const sampleAnswer = {
+  answer: "Run `vault rotate staging-db` [1].",
+  citations: [
+    {
+      n: 1,
+      chunkId: "c1",
+      docId: "d1",
+      source: "handbook",
+      path: "ops/db.md",
+      title: "Database operations",
+      headingPath: ["Database operations"],
+      startLine: 3,
+      endLine: 9,
+      score: 0.82,
+    },
+  ],
+  abstained: false,
+  closest: [],
+  traceId: TRACE,
+};
+
+export const sampleProjects = [
+  {
+    name: "billing",
+    source: "acme",
+    path: "services/billing",
+    description: "Invoices & payments",
+    owners: ["team-billing"],
+    docs: ["services/billing/README.md"],
+    from: "catalog-info",
+  },
+];
+
+export interface BackendCall {
+  readonly path: string;
+  readonly token: string;
+  readonly body: unknown;
+}
+
+export interface FakeBackend extends Listening {
+  readonly calls: BackendCall[];
+  /** Tokens streamed before the answer, a few ms apart. */
+  tokens: string[];
+}
+
+export async function fakeBackend(): Promise<FakeBackend> {
+  const calls: BackendCall[] = [];
+  const state = { tokens: ["Run ", "`vault rotate staging-db` ", "[1]."] };
+  const l = await listen((req, body, res) => {
+    calls.push({
+      path: req.url ?? "",
+      token: (req.headers.authorization ?? "").replace(/^Bearer /, ""),
+      body: body ? JSON.parse(body) : undefined,
+    });
+    if ((req.url ?? "").startsWith("/v1/projects")) {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ projects: sampleProjects }));
+      return;
+    }
+    if (req.url === "/v1/feedback") {
+      res.writeHead(201, { "content-type": "application/json" });
+      res.end('{"recorded":true}');
+      return;
+    }
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    const tokens = [...state.tokens];
+    const tick = () => {
+      const t = tokens.shift();
+      if (t === undefined) {
+        res.end(`event: answer\ndata: ${JSON.stringify(sampleAnswer)}\n\n`);
+        return;
+      }
+      res.write(`event: token\ndata: ${JSON.stringify({ text: t })}\n\n`);
+      setTimeout(tick, 15);
+    };
+    tick();
+  });
+  return {
+    ...l,
+    calls,
+    get tokens() {
+      return state.tokens;
+    },
+    set tokens(v) {
+      state.tokens = v;
+    },
+  };
+}
+
+/** Slack's v0 signature of `v0:{ts}:{body}`. */
+export function signedHeaders(opts: {
+  secret: string;
+  body: string;
+  contentType: string;
+  timestamp?: number;
+}): Record<string, string> {
+  const ts = opts.timestamp ?? Math.floor(Date.now() / 1000);
+  const sig = createHmac("sha256", opts.secret).update(`v0:${ts}:${opts.body}`).digest("hex");
+  return {
+    "content-type": opts.contentType,
+    "x-slack-request-timestamp": String(ts),
+    "x-slack-signature": `v0=${sig}`,
+  };
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `ms`. */
+export async function eventually<T>(check: () => T | undefined, ms = 5000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = check();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
