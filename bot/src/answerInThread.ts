@@ -1,6 +1,6 @@
 // One question answered in a Slack thread: a "thinking…" message at once, throttled `chat.update`s while tokens
 // stream, then the final Block Kit answer — or, on any failure, a friendly error with a retry button in its place.
-import type { ApiClient, ConversationTurn } from "@isa/core";
+import type { AnswerPayload, ApiClient, ConversationTurn } from "@isa/core";
 import { toAppError } from "@isa/core";
 import type { App, Logger } from "@slack/bolt";
 import { answerBlocks, ERROR_PREFIX, errorBlocks, errorText, THINKING_TEXT } from "./blocks.js";
@@ -59,7 +59,8 @@ export async function threadHistory(opts: {
   return turns;
 }
 
-export async function answerInThread(input: ThreadAnswerInput): Promise<void> {
+/** The final answer, or undefined when a failure message was shown instead. */
+export async function answerInThread(input: ThreadAnswerInput): Promise<AnswerPayload | undefined> {
   const { client, channel, threadTs } = input;
   const placeholder = await client.chat.postMessage({ channel, thread_ts: threadTs, text: THINKING_TEXT });
   const ts = placeholder.ts;
@@ -96,6 +97,7 @@ export async function answerInThread(input: ThreadAnswerInput): Promise<void> {
       text: answer.answer,
       blocks: answerBlocks(answer, { sourceUrlTemplate: input.sourceUrlTemplate }),
     });
+    return answer;
   } catch (err) {
     await inFlight;
     const e = toAppError(err);
@@ -106,5 +108,6 @@ export async function answerInThread(input: ThreadAnswerInput): Promise<void> {
       text: errorText(e),
       blocks: errorBlocks(e, { q: input.question, t: threadTs, m: input.questionTs }),
     });
+    return undefined;
   }
 }

@@ -22,13 +22,58 @@ export function userAudience(config: Pick<BotConfig, "users">, user: string): Au
   return { kind: "user", id: user, groups: normalizeGroups(config.users[user] ?? []) };
 }
 
-/** DM channel ids start with D; a DM's reader is its asker. */
+/** Resolves a Slack user's groups. */
+export type UserGroups = (user: string) => Promise<readonly string[]>;
+
+/**
+ * Groups of a Slack user: `users` keyed by Slack user id first, else by the user's email (looked up through
+ * `users.info`, which needs the `users:read.email` scope), else none (public only). Lookups are cached for an hour;
+ * a failed lookup counts as none, so it can only narrow access.
+ */
+export function userDirectory(
+  config: Pick<BotConfig, "users">,
+  emailOf?: (user: string) => Promise<string | undefined>,
+  opts: { ttlMs?: number; now?: () => number } = {},
+): UserGroups {
+  const ttl = opts.ttlMs ?? 60 * 60_000;
+  const now = opts.now ?? Date.now;
+  const byEmail = Object.entries(config.users).some(([k]) => k.includes("@"));
+  const cache = new Map<string, { at: number; groups: readonly string[] }>();
+  return async (user) => {
+    const direct = config.users[user];
+    if (direct) return direct;
+    if (!byEmail || !emailOf) return [];
+    const hit = cache.get(user);
+    if (hit && now() - hit.at < ttl) return hit.groups;
+    const email = await emailOf(user).catch(() => undefined);
+    const groups = (email && config.users[email.toLowerCase()]) || [];
+    cache.set(user, { at: now(), groups });
+    return groups;
+  };
+}
+
+/** Where a message was read: a DM (channel ids start with D) is read by its asker alone. */
+export function isDirect(where: { channel: string; channelType?: string | undefined }): boolean {
+  return where.channelType === "im" || where.channel.startsWith("D");
+}
+
+/** The audience of an answer posted where the question was asked, with users resolved through `groupsOf`. */
+export async function resolveAudience(
+  config: Pick<BotConfig, "channels">,
+  groupsOf: UserGroups,
+  where: { channel: string; user: string; channelType?: string | undefined },
+): Promise<Audience> {
+  return isDirect(where)
+    ? { kind: "user", id: where.user, groups: normalizeGroups(await groupsOf(where.user)) }
+    : channelAudience(config, where.channel);
+}
+
+/** DM channel ids start with D; a DM's reader is its asker. (Slack user ids only; see resolveAudience.) */
 export function audienceFor(
   config: Pick<BotConfig, "channels" | "users">,
   where: { channel: string; user: string; channelType?: string | undefined },
 ): Audience {
-  const dm = where.channelType === "im" || where.channel.startsWith("D");
-  return dm ? userAudience(config, where.user) : channelAudience(config, where.channel);
+  return isDirect(where) ? userAudience(config, where.user) : channelAudience(config, where.channel);
 }
 
 /** The service token whose groups are the largest subset of the audience's groups. */

@@ -7,7 +7,7 @@ import { LogLevel } from "@slack/bolt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { apiClientsFromConfig } from "./audience.js";
 import { answerBlocks } from "./blocks.js";
-import { type Bot, buildBot } from "./bot.js";
+import { type Bot, buildBot, PRIVATE_HINT } from "./bot.js";
 import { HELP_TEXT, projectBlocks } from "./commands.js";
 import {
   eventually,
@@ -15,9 +15,10 @@ import {
   type FakeSlack,
   fakeBackend,
   fakeSlack,
+  postSignedEvent,
+  postSignedForm,
   sampleAnswer,
   sampleProjects,
-  signedHeaders,
   TRACE,
 } from "./testkit/fakes.js";
 
@@ -34,7 +35,6 @@ let backend: FakeBackend;
 let bot: Bot;
 let server: Server;
 let botUrl: string;
-let eventSeq = 0;
 /** The API the bot's clients call; switched to a dead port to simulate the backend being down. */
 let apiUrl = "";
 
@@ -45,7 +45,7 @@ async function startBot(): Promise<void> {
       botToken: "xoxb-test",
       sourceUrlTemplate: TEMPLATE,
       channels: { CENG: ["engineering"] },
-      users: { UALICE: ["engineering", "security"] },
+      users: { UALICE: ["engineering", "security"], "carol@example.com": ["engineering"] },
       updateIntervalMs: 0,
     },
     apiClientFor: (audience) => apiClientsFromConfig({ audiences, apiUrl, apiTimeoutMs: 2000 })(audience),
@@ -71,50 +71,29 @@ afterAll(async () => {
   await backend.close();
 });
 
-beforeEach(() => {
+/** Waits until no Web API call has arrived for 100 ms, so a test's stragglers never land in the next one. */
+async function quiet(): Promise<void> {
+  for (let n = -1; n !== slack.calls.length; ) {
+    n = slack.calls.length;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeEach(async () => {
+  await quiet();
   apiUrl = backend.url;
+  backend.answer = sampleAnswer;
   slack.calls.length = 0;
   backend.calls.length = 0;
   slack.replies = [];
 });
 
-async function postEvent(
+const postEvent = (
   event: Record<string, unknown>,
   opts: { eventId?: string; headers?: Record<string, string>; timestamp?: number; secret?: string } = {},
-): Promise<Response> {
-  eventSeq += 1;
-  const body = JSON.stringify({
-    token: "x",
-    team_id: "T1",
-    api_app_id: "A1",
-    type: "event_callback",
-    event_id: opts.eventId ?? `Ev${eventSeq}`,
-    event_time: Math.floor(Date.now() / 1000),
-    event,
-  });
-  return fetch(botUrl, {
-    method: "POST",
-    headers: {
-      ...signedHeaders({
-        secret: opts.secret ?? SECRET,
-        body,
-        contentType: "application/json",
-        ...(opts.timestamp === undefined ? {} : { timestamp: opts.timestamp }),
-      }),
-      ...opts.headers,
-    },
-    body,
-  });
-}
+) => postSignedEvent(botUrl, event, { ...opts, secret: opts.secret ?? SECRET });
 
-async function postForm(fields: Record<string, string>): Promise<Response> {
-  const body = new URLSearchParams(fields).toString();
-  return fetch(botUrl, {
-    method: "POST",
-    headers: signedHeaders({ secret: SECRET, body, contentType: "application/x-www-form-urlencoded" }),
-    body,
-  });
-}
+const postForm = (fields: Record<string, string>) => postSignedForm(botUrl, SECRET, fields);
 
 const mention = (over: Record<string, unknown> = {}) => ({
   type: "app_mention",
@@ -180,6 +159,19 @@ describe("Slack bot over the real Bolt HTTP receiver", () => {
     });
     await eventually(() => (backend.calls.length === 2 ? true : undefined));
     expect(backend.calls.map((c) => c.token)).toEqual(["tok-eng", "tok-sec"]);
+    // Carol is mapped by email: looked up through users.info.
+    await postEvent({
+      type: "message",
+      channel_type: "im",
+      channel: "DCAROL",
+      user: "UCAROL",
+      text: "how do we deploy?",
+      ts: "1700000000.000250",
+      event_ts: "1700000000.000250",
+    });
+    await eventually(() => (backend.calls.length === 3 ? true : undefined));
+    expect(backend.calls[2]?.token).toBe("tok-eng");
+    expect(slack.calls.find((c) => c.method === "users.info")?.args.user).toBe("UCAROL");
     await eventually(
       () => slack.apiCalls().filter((c) => c.args.blocks !== undefined).length === 2 || undefined,
     );
@@ -208,6 +200,26 @@ describe("Slack bot over the real Bolt HTTP receiver", () => {
       question:
         "Earlier in this conversation:\nUser: how do I rotate the prod db password?\nAssistant: Use vault [1].\n\nCurrent question: and staging?",
     });
+  });
+
+  it("when a channel answer abstains, points an asker with wider access to a private answer, ephemerally", async () => {
+    backend.answer = { ...sampleAnswer, answer: "I could not find this.", abstained: true, citations: [] };
+    await postEvent(mention({ user: "UALICE", ts: "1700000000.000400", event_ts: "1700000000.000400" }));
+    const hint = await eventually(() => slack.apiCalls().find((c) => c.method === "chat.postEphemeral"));
+    expect(hint.args).toMatchObject({
+      channel: "CGEN",
+      user: "UALICE",
+      thread_ts: "1700000000.000400",
+      text: PRIVATE_HINT,
+    });
+    expect(backend.calls.map((c) => c.token)).toEqual(["tok-public"]);
+    // Someone with no wider access gets no hint.
+    await quiet();
+    slack.calls.length = 0;
+    await postEvent(mention({ user: "UBOB", ts: "1700000000.000500", event_ts: "1700000000.000500" }));
+    await eventually(finalUpdate);
+    await quiet();
+    expect(slack.apiCalls().filter((c) => c.method === "chat.postEphemeral")).toEqual([]);
   });
 
   it("answers a retried event once", async () => {

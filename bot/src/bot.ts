@@ -4,7 +4,7 @@ import type { ApiClient } from "@isa/core";
 import { AppError, toAppError } from "@isa/core";
 import { App, type BlockAction, type ButtonAction, HTTPReceiver, type Logger, LogLevel } from "@slack/bolt";
 import { answerInThread, stripMentions, threadHistory } from "./answerInThread.js";
-import { type Audience, audienceFor, userAudience } from "./audience.js";
+import { type Audience, resolveAudience, userDirectory } from "./audience.js";
 import {
   ACTION_FEEDBACK_DOWN,
   ACTION_FEEDBACK_UP,
@@ -16,12 +16,20 @@ import {
 } from "./blocks.js";
 import { registerCommands } from "./commands.js";
 import type { BotConfig } from "./config.js";
+import { normalizeGroups } from "./config.js";
 import { createDeduper } from "./dedupe.js";
+import { streamInThread } from "./streamInThread.js";
 
 export interface BuildBotOptions {
   readonly config: Pick<
     BotConfig,
-    "signingSecret" | "botToken" | "sourceUrlTemplate" | "channels" | "users" | "updateIntervalMs"
+    | "signingSecret"
+    | "botToken"
+    | "sourceUrlTemplate"
+    | "channels"
+    | "users"
+    | "updateIntervalMs"
+    | "streaming"
   >;
   /** The API client that asks with the given audience's access (see audience.ts). */
   readonly apiClientFor: (audience: Audience) => ApiClient;
@@ -38,6 +46,10 @@ export interface Bot {
   start(port: number): Promise<void>;
   stop(): Promise<void>;
 }
+
+export const PRIVATE_HINT =
+  "I answered from documents everyone in this channel may read. You may have access to more: " +
+  "DM me or use `/ask` for an answer only you will see.";
 
 const USAGE =
   "Ask me a question about our docs and code, e.g. `/ask how do I rotate the staging db password?`";
@@ -57,6 +69,15 @@ export function buildBot(opts: BuildBotOptions): Bot {
     ...(opts.slackApiUrl ? { clientOptions: { slackApiUrl: opts.slackApiUrl } } : {}),
   });
   const deduper = createDeduper();
+  const groupsOf = userDirectory(
+    config,
+    async (user) => (await app.client.users.info({ user })).user?.profile?.email,
+  );
+  const userAudienceOf = async (user: string): Promise<Audience> => ({
+    kind: "user",
+    id: user,
+    groups: normalizeGroups(await groupsOf(user)),
+  });
 
   // Retries of an event already being answered are dropped before any listener runs (Bolt has acked them).
   app.use(async ({ body, next }) => {
@@ -76,6 +97,7 @@ export function buildBot(opts: BuildBotOptions): Bot {
     threadTs?: string | undefined;
     botUserId?: string | undefined;
     botId?: string | undefined;
+    teamId?: string | undefined;
   }): Promise<void> {
     const question = stripMentions(args.text);
     const threadTs = args.threadTs ?? args.ts;
@@ -83,8 +105,8 @@ export function buildBot(opts: BuildBotOptions): Bot {
       await args.client.chat.postMessage({ channel: args.channel, thread_ts: threadTs, text: USAGE });
       return;
     }
-    const audience = audienceFor(config, args);
     try {
+      const audience = await resolveAudience(config, groupsOf, args);
       const history = args.threadTs
         ? await threadHistory({
             client: args.client,
@@ -95,7 +117,8 @@ export function buildBot(opts: BuildBotOptions): Bot {
             botId: args.botId,
           })
         : [];
-      await answerInThread({
+      const answerIn = config.streaming === "chat-stream" ? streamInThread : answerInThread;
+      const answer = await answerIn({
         client: args.client,
         api: opts.apiClientFor(audience),
         logger: args.logger,
@@ -106,7 +129,24 @@ export function buildBot(opts: BuildBotOptions): Bot {
         history,
         sourceUrlTemplate: config.sourceUrlTemplate,
         updateIntervalMs: config.updateIntervalMs,
+        recipientTeamId: args.teamId,
+        recipientUserId: args.user,
       });
+      // The channel's documents fell short, but the asker may read more: point them (alone) to a private answer.
+      // Nothing from their wider access is fetched or shown here.
+      const own = await userAudienceOf(args.user);
+      if (
+        answer?.abstained &&
+        audience.kind === "channel" &&
+        own.groups.some((g) => !audience.groups.includes(g))
+      ) {
+        await args.client.chat.postEphemeral({
+          channel: args.channel,
+          user: args.user,
+          thread_ts: threadTs,
+          text: PRIVATE_HINT,
+        });
+      }
     } catch (err) {
       // Failures before or around the placeholder (history, token lookup, Slack itself): still say so visibly.
       const e = toAppError(err);
@@ -133,6 +173,7 @@ export function buildBot(opts: BuildBotOptions): Bot {
       threadTs: event.thread_ts,
       botUserId: context.botUserId,
       botId: context.botId,
+      teamId: context.teamId,
     });
   });
 
@@ -150,6 +191,7 @@ export function buildBot(opts: BuildBotOptions): Bot {
       threadTs: message.thread_ts,
       botUserId: context.botUserId,
       botId: context.botId,
+      teamId: context.teamId,
     });
   });
 
@@ -172,7 +214,7 @@ export function buildBot(opts: BuildBotOptions): Bot {
     logger: Logger;
   }): Promise<void> {
     try {
-      const a = await opts.apiClientFor(userAudience(config, args.user)).ask(args.question);
+      const a = await opts.apiClientFor(await userAudienceOf(args.user)).ask(args.question);
       await args.respond({
         response_type: "ephemeral",
         replace_original: true,
@@ -191,7 +233,7 @@ export function buildBot(opts: BuildBotOptions): Bot {
     }
   }
 
-  registerCommands(app, { config, apiClientFor: opts.apiClientFor });
+  registerCommands(app, { userAudienceOf, apiClientFor: opts.apiClientFor });
 
   for (const [actionId, rating] of [
     [ACTION_FEEDBACK_UP, "up"],
@@ -200,8 +242,8 @@ export function buildBot(opts: BuildBotOptions): Bot {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, action, body, respond, logger }) => {
       await ack();
       const channel = body.channel?.id ?? "";
-      const audience = audienceFor(config, { channel, user: body.user.id });
       try {
+        const audience = await resolveAudience(config, groupsOf, { channel, user: body.user.id });
         await opts.apiClientFor(audience).feedback({ traceId: action.value ?? "", rating });
         await respond({
           response_type: "ephemeral",
@@ -245,6 +287,7 @@ export function buildBot(opts: BuildBotOptions): Bot {
         threadTs: retry.t,
         botUserId: context.botUserId,
         botId: context.botId,
+        teamId: context.teamId,
       });
     },
   );

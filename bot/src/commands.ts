@@ -3,9 +3,8 @@
 import type { ApiClient, Project } from "@isa/core";
 import { toAppError } from "@isa/core";
 import type { App, types } from "@slack/bolt";
-import { type Audience, userAudience } from "./audience.js";
+import type { Audience } from "./audience.js";
 import { errorText, escapeMrkdwn } from "./blocks.js";
-import type { BotConfig } from "./config.js";
 
 export const HELP_TEXT = [
   "*I answer questions from our docs and code, with sources.*",
@@ -44,7 +43,10 @@ export function projectBlocks(projects: readonly Project[], query: string): type
 
 export function registerCommands(
   app: App,
-  opts: { config: Pick<BotConfig, "users">; apiClientFor: (audience: Audience) => ApiClient },
+  opts: {
+    userAudienceOf: (user: string) => Promise<Audience>;
+    apiClientFor: (audience: Audience) => ApiClient;
+  },
 ): void {
   app.command("/assistant-help", async ({ ack }) => {
     await ack({ response_type: "ephemeral", text: HELP_TEXT });
@@ -58,7 +60,7 @@ export function registerCommands(
     }
     await ack();
     try {
-      const projects = await opts.apiClientFor(userAudience(opts.config, command.user_id)).projects(query);
+      const projects = await opts.apiClientFor(await opts.userAudienceOf(command.user_id)).projects(query);
       await respond({
         response_type: "ephemeral",
         text: projects.length > 0 ? `Projects matching ${query}` : `No project matches ${query}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apiClientsFromConfig, audienceFor, tokenFor } from "./audience.js";
+import { apiClientsFromConfig, audienceFor, tokenFor, userDirectory } from "./audience.js";
 import { loadBotConfig, normalizeGroups } from "./config.js";
 import { createDeduper } from "./dedupe.js";
 
@@ -79,6 +79,24 @@ describe("audiences", () => {
     ).toThrow(/No API token/);
     const clients = apiClientsFromConfig(config);
     expect(clients(eng)).toBe(clients(eng));
+  });
+});
+
+describe("userDirectory", () => {
+  it("maps by Slack id, else by email (cached), else to no groups", async () => {
+    let lookups = 0;
+    const groupsOf = userDirectory({ users: { U1: ["a"], "bo@x.io": ["b"] } }, async (u) => {
+      lookups++;
+      if (u === "UERR") throw new Error("users.info failed");
+      return u === "UBO" ? "Bo@X.io".toLowerCase() : undefined;
+    });
+    expect(await groupsOf("U1")).toEqual(["a"]);
+    expect(await groupsOf("UBO")).toEqual(["b"]);
+    expect(await groupsOf("UBO")).toEqual(["b"]);
+    expect(await groupsOf("UERR")).toEqual([]);
+    expect(await groupsOf("UX")).toEqual([]);
+    expect(lookups).toBe(3);
+    expect(await userDirectory({ users: { U1: ["a"] } }, async () => "x@y")("U2")).toEqual([]);
   });
 });
 

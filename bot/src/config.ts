@@ -10,7 +10,12 @@ const groupList = z.array(z.string().min(1).max(200)).max(100);
 /** The file named by ISA_BOT_CONFIG. Tokens are named by environment variable, never written in the file. */
 export const botFileSchema = z.strictObject({
   channels: z.record(z.string().regex(/^[A-Z0-9]+$/, "is not a Slack channel id"), groupList).default({}),
-  users: z.record(z.string().regex(/^[A-Z0-9]+$/, "is not a Slack user id"), groupList).default({}),
+  users: z
+    .record(
+      z.string().regex(/^([A-Z0-9]+|[^@\s]+@[^@\s]+)$/, "is not a Slack user id or an email"),
+      groupList,
+    )
+    .default({}),
   audiences: z
     .array(z.strictObject({ groups: groupList, tokenEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/) }))
     .min(1, "needs at least the public audience's token"),
@@ -30,11 +35,13 @@ export interface BotConfig {
   readonly sourceUrlTemplate?: string | undefined;
   /** Slack channel id → groups its audience may read (unlisted channels: public only). */
   readonly channels: Readonly<Record<string, readonly string[]>>;
-  /** Slack user id → that person's groups, used in DMs and ephemeral answers (unlisted: public only). */
+  /** Slack user id or email → that person's groups, used in DMs and ephemeral answers (unlisted: public only). */
   readonly users: Readonly<Record<string, readonly string[]>>;
   readonly audiences: readonly AudienceToken[];
   /** Least time between two streamed `chat.update`s (Slack allows about one per second per message). */
   readonly updateIntervalMs: number;
+  /** `update`: a "Thinking…" message edited by `chat.update`; `chat-stream`: Slack's streaming messages. */
+  readonly streaming?: "update" | "chat-stream" | undefined;
   readonly port: number;
 }
 
@@ -46,6 +53,7 @@ const envSchema = z.object({
   ISA_BOT_CONFIG: z.string().min(1),
   SOURCE_URL_TEMPLATE: z.string().optional(),
   ISA_BOT_UPDATE_MS: z.coerce.number().int().min(0).default(1000),
+  ISA_BOT_STREAMING: z.enum(["update", "chat-stream"]).default("update"),
   ISA_BOT_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
 });
 
@@ -84,6 +92,9 @@ export function loadBotConfig(
     if (!token) throw invalid(a.tokenEnv, "is not set (named in ISA_BOT_CONFIG audiences)");
     return { groups: normalizeGroups(a.groups), token };
   });
+  const users = Object.fromEntries(
+    Object.entries(f.data.users).map(([k, v]) => [k.includes("@") ? k.toLowerCase() : k, v]),
+  );
   return Object.freeze({
     signingSecret: e.data.SLACK_SIGNING_SECRET,
     botToken: e.data.SLACK_BOT_TOKEN,
@@ -91,9 +102,10 @@ export function loadBotConfig(
     apiTimeoutMs: e.data.ISA_API_TIMEOUT_MS,
     sourceUrlTemplate: e.data.SOURCE_URL_TEMPLATE,
     channels: f.data.channels,
-    users: f.data.users,
+    users,
     audiences,
     updateIntervalMs: e.data.ISA_BOT_UPDATE_MS,
+    streaming: e.data.ISA_BOT_STREAMING,
     port: e.data.ISA_BOT_PORT,
   });
 }

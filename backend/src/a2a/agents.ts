@@ -2,10 +2,10 @@
 // routes each question to one of them. All answer in process through the same answerer the API uses, with the
 // caller's Principal for retrieval. Routing heuristic (root): retrieve the question with each agent's kinds and
 // pick the agent whose best dense cosine (the signal abstention uses) is higher; ties and empty results go to docs.
-// TODO(ISA_AGENT_URLS): a remote AgentBackend would call the docs/dev agents through the A2A client, forwarding the
-// caller's bearer token; `route()` and the executor above it stay the same.
-import type { DocumentKind, Principal } from "@isa/core";
-import type { AnswerOptions, AnswerResult, AnswerRetriever } from "../answer/index.js";
+// Root can delegate the answer to remote docs/dev agents (remote.ts: the A2A client, forwarding the caller's bearer
+// token); routing and the executor above stay the same.
+import type { Answer, DocumentKind, Principal } from "@isa/core";
+import type { AnswerOptions, AnswerRetriever } from "../answer/index.js";
 import { createAnswerer } from "../answer/index.js";
 import type { RetrievalResult, Retriever } from "../retrieval/index.js";
 import type { Runtime } from "../runtime.js";
@@ -28,16 +28,21 @@ export interface RouteDecision {
 }
 
 export interface AgentAnswer {
-  readonly result: AnswerResult;
+  readonly result: Answer;
   /** The agent whose retrieval produced the answer. */
   readonly answeredBy: LeafAgentId;
   /** Set when the root agent routed the question. */
   readonly route?: RouteDecision;
 }
 
+export interface AgentCallOptions extends AnswerOptions {
+  /** The caller's bearer credential, for a backend that calls another agent on the caller's behalf. */
+  readonly credential?: string;
+}
+
 /** What an A2A executor calls: one question, as one principal, abortable. */
 export interface AgentBackend {
-  answer(question: string, opts: AnswerOptions): Promise<AgentAnswer>;
+  answer(question: string, opts: AgentCallOptions): Promise<AgentAnswer>;
 }
 
 export interface AgentSkillSpec {
@@ -138,8 +143,14 @@ export async function route(
   return { decision: decideRoute(docs, dev), results: { docs, dev } };
 }
 
-/** The in-process backends of the three agents over one runtime. */
-export function createInProcessAgents(runtime: Runtime): Record<AgentId, AgentBackend> {
+/**
+ * The backends of the three agents over one runtime. With `delegates`, root still routes on this runtime's index
+ * but the chosen agent answers remotely (the A2A client); without, everything answers in process.
+ */
+export function createInProcessAgents(
+  runtime: Runtime,
+  delegates: Partial<Record<LeafAgentId, AgentBackend>> = {},
+): Record<AgentId, AgentBackend> {
   const config = runtime.config;
   const answerWith = async (retriever: AnswerRetriever, question: string, opts: AnswerOptions) => {
     const llm = await runtime.llm();
@@ -163,6 +174,8 @@ export function createInProcessAgents(runtime: Runtime): Record<AgentId, AgentBa
           return { result: await answerWith(fixedResult(emptyResult()), q, opts), answeredBy: "docs" };
         const { decision, results } = await route(retriever, q, opts.principal, config.retrieval.topK);
         opts.signal?.throwIfAborted();
+        const remote = delegates[decision.agent];
+        if (remote) return { ...(await remote.answer(q, opts)), route: decision };
         const result = await answerWith(fixedResult(results[decision.agent]), q, opts);
         return { result, answeredBy: decision.agent, route: decision };
       },

@@ -22,7 +22,11 @@ const ROLE_AGENT = 2 as Message["role"];
 
 /** The SDK's User carrying our Principal; built by the transport after the bearer token was verified. */
 export class PrincipalUser implements User {
-  constructor(readonly principal: Principal) {}
+  /** `credential`: the verified bearer token, forwarded only when root delegates to a remote agent. */
+  constructor(
+    readonly principal: Principal,
+    readonly credential?: string,
+  ) {}
   get isAuthenticated(): boolean {
     return true;
   }
@@ -178,6 +182,7 @@ export function createAgentExecutor(
           principal: user.principal,
           signal: controller.signal,
           onToken,
+          ...(user.credential === undefined ? {} : { credential: user.credential }),
         });
         if (canceled.has(taskId)) return;
         bus.publish(

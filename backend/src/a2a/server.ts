@@ -9,12 +9,13 @@ import type { AddressInfo } from "node:net";
 import { AgentCard } from "@a2a-js/sdk";
 import { DefaultRequestHandler, InMemoryTaskStore } from "@a2a-js/sdk/server";
 import { agentCardHandler, jsonRpcHandler } from "@a2a-js/sdk/server/express";
-import type { Config, Principal } from "@isa/core";
+import type { Config } from "@isa/core";
 import { AppError, isAppError } from "@isa/core";
 import type { ErrorRequestHandler, Express, Request, RequestHandler } from "express";
 import express from "express";
 import type { Logger } from "pino";
 import type { Authenticator } from "../auth/index.js";
+import { bearerToken } from "../auth/index.js";
 import type { Runtime } from "../runtime.js";
 import type { AgentBackend, AgentId } from "./agents.js";
 import { AGENT_IDS, AGENT_SPECS, createInProcessAgents } from "./agents.js";
@@ -45,11 +46,15 @@ function wireError(code: string, message: string) {
 }
 
 /** Bearer → Principal on every JSON-RPC request; 401 with the catalog's error shape otherwise. */
-function authenticate(authenticator: Authenticator, principals: WeakMap<Request, Principal>): RequestHandler {
+function authenticate(
+  authenticator: Authenticator,
+  principals: WeakMap<Request, PrincipalUser>,
+): RequestHandler {
   return (req, res, next) => {
-    authenticator.authenticate(req.header("authorization")).then(
+    const header = req.header("authorization");
+    authenticator.authenticate(header).then(
       (principal) => {
-        principals.set(req, principal);
+        principals.set(req, new PrincipalUser(principal, bearerToken(header)));
         next();
       },
       (err: unknown) => {
@@ -67,10 +72,10 @@ function authenticate(authenticator: Authenticator, principals: WeakMap<Request,
  * ISA_RATE_LIMIT_PER_MIN JSON-RPC requests per principal per minute (fixed window, in memory, per process, like the
  * API's); above it 429 RATE_LIMITED with Retry-After.
  */
-function rateLimit(perMinute: number, principals: WeakMap<Request, Principal>): RequestHandler {
+function rateLimit(perMinute: number, principals: WeakMap<Request, PrincipalUser>): RequestHandler {
   const windows = new Map<string, { start: number; count: number }>();
   return (req, res, next) => {
-    const id = principals.get(req)?.id ?? "";
+    const id = principals.get(req)?.principal.id ?? "";
     const now = Date.now();
     if (windows.size > 10_000) {
       for (const [k, w] of windows) if (now - w.start >= 60_000) windows.delete(k);
@@ -164,7 +169,7 @@ export function buildA2aApp(config: Config, deps: A2aDeps, opts: A2aAppOptions):
   app.disable("x-powered-by");
   app.set("trust proxy", false);
   const backends = deps.backends ?? createInProcessAgents(deps.runtime);
-  const principals = new WeakMap<Request, Principal>();
+  const principals = new WeakMap<Request, PrincipalUser>();
   const handlers = new Map<AgentId, DefaultRequestHandler>();
   const logger = deps.logger;
   // One limiter for the three agents: the budget is the principal's, whichever agent it calls.
@@ -182,7 +187,7 @@ export function buildA2aApp(config: Config, deps: A2aDeps, opts: A2aAppOptions):
             statusCode: res.statusCode,
             ms: Math.round(performance.now() - t0),
             ...(typeof rpc === "string" ? { rpc: rpc.slice(0, 64) } : {}),
-            ...(principals.has(req) ? { principal: principals.get(req)?.id } : {}),
+            ...(principals.has(req) ? { principal: principals.get(req)?.principal.id } : {}),
           },
           "a2a request",
         );
@@ -216,9 +221,9 @@ export function buildA2aApp(config: Config, deps: A2aDeps, opts: A2aAppOptions):
         requestHandler: handler,
         legacyCompat: { enabled: true },
         userBuilder: async (req) => {
-          const principal = principals.get(req);
-          if (!principal) throw new AppError("UNAUTHENTICATED");
-          return new PrincipalUser(principal);
+          const user = principals.get(req);
+          if (!user) throw new AppError("UNAUTHENTICATED");
+          return user;
         },
       }),
     );

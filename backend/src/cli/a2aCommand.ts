@@ -1,8 +1,19 @@
 // `isa serve-a2a`: the A2A servers of the docs, dev and root agents (JSON-RPC over HTTP, @a2a-js/sdk on express)
 // under /agents/{docs,dev,root}, over the index `isa ingest` built. Same identity as `isa serve`: every JSON-RPC
-// request needs a bearer token (ISA_TOKENS_FILE / ISA_OIDC_*). SIGINT/SIGTERM close the listener and exit.
+// request needs a bearer token (ISA_TOKENS_FILE / ISA_OIDC_*). ISA_AGENT_URLS (`docs=URL,dev=URL`, checked at
+// start) makes root delegate its answers to those remote agents with the caller's token. SIGINT/SIGTERM close the
+// listener and exit.
 import { loadConfig } from "@isa/core";
-import { AGENT_CARD_PATH, AGENT_IDS, agentPath, startA2aServer } from "../a2a/index.js";
+import type { AgentBackend, LeafAgentId } from "../a2a/index.js";
+import {
+  AGENT_CARD_PATH,
+  AGENT_IDS,
+  agentPath,
+  createInProcessAgents,
+  createRemoteAgent,
+  parseAgentUrls,
+  startA2aServer,
+} from "../a2a/index.js";
 import { defaultLogger } from "../api/index.js";
 import { authenticatorFromConfig } from "../auth/index.js";
 import { createRuntime } from "../runtime.js";
@@ -18,6 +29,7 @@ export async function a2aCommand(argv: readonly string[]): Promise<void> {
     "public-url": { type: "string" },
   });
   const config = loadConfig();
+  const remoteUrls = parseAgentUrls(process.env.ISA_AGENT_URLS);
   const port = intOption(values.port, "port", 0, 65535) ?? DEFAULT_A2A_PORT;
   const host = values.host ?? config.server.host;
   const logger = defaultLogger(config);
@@ -26,9 +38,15 @@ export async function a2aCommand(argv: readonly string[]): Promise<void> {
     logger.warn("neither ISA_TOKENS_FILE nor ISA_OIDC_* is set: every A2A request will be refused (401)");
   }
   const runtime = createRuntime(config);
+  const delegates: Partial<Record<LeafAgentId, AgentBackend>> = {};
+  for (const [id, url] of Object.entries(remoteUrls) as [LeafAgentId, string][]) {
+    delegates[id] = createRemoteAgent(id, url);
+    logger.info({ agent: id, url }, "root delegates to a remote agent");
+  }
+  const backends = createInProcessAgents(runtime, delegates);
   const server = await startA2aServer(
     config,
-    { runtime, authenticator, logger },
+    { runtime, authenticator, logger, backends },
     { host, port, ...(values["public-url"] ? { publicUrl: values["public-url"] } : {}) },
   );
   for (const id of AGENT_IDS) {

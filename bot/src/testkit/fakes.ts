@@ -73,6 +73,12 @@ export async function fakeSlack(): Promise<FakeSlack> {
     res.writeHead(200, { "content-type": "application/json" });
     if (method === "auth.test") {
       call.result = { ok: true, user_id: "UBOT", bot_id: "BBOT", team_id: "T1", user: "isa" };
+    } else if (method === "users.info") {
+      const user = String(args.user);
+      call.result = {
+        ok: true,
+        user: { id: user, profile: { email: `${user.slice(1).toLowerCase()}@Example.com` } },
+      };
     } else if (method === "conversations.replies") {
       call.result = { ok: true, messages: state.replies };
     } else {
@@ -140,11 +146,16 @@ export interface FakeBackend extends Listening {
   readonly calls: BackendCall[];
   /** Tokens streamed before the answer, a few ms apart. */
   tokens: string[];
+  /** The answer event's payload (default: sampleAnswer). */
+  answer: Record<string, unknown>;
 }
 
 export async function fakeBackend(): Promise<FakeBackend> {
   const calls: BackendCall[] = [];
-  const state = { tokens: ["Run ", "`vault rotate staging-db` ", "[1]."] };
+  const state = {
+    tokens: ["Run ", "`vault rotate staging-db` ", "[1]."],
+    answer: sampleAnswer as Record<string, unknown>,
+  };
   const l = await listen((req, body, res) => {
     calls.push({
       path: req.url ?? "",
@@ -166,7 +177,7 @@ export async function fakeBackend(): Promise<FakeBackend> {
     const tick = () => {
       const t = tokens.shift();
       if (t === undefined) {
-        res.end(`event: answer\ndata: ${JSON.stringify(sampleAnswer)}\n\n`);
+        res.end(`event: answer\ndata: ${JSON.stringify(state.answer)}\n\n`);
         return;
       }
       res.write(`event: token\ndata: ${JSON.stringify({ text: t })}\n\n`);
@@ -182,6 +193,12 @@ export async function fakeBackend(): Promise<FakeBackend> {
     },
     set tokens(v) {
       state.tokens = v;
+    },
+    get answer() {
+      return state.answer;
+    },
+    set answer(v) {
+      state.answer = v;
     },
   };
 }
@@ -200,6 +217,47 @@ export function signedHeaders(opts: {
     "x-slack-request-timestamp": String(ts),
     "x-slack-signature": `v0=${sig}`,
   };
+}
+
+let eventSeq = 0;
+
+/** POSTs a signed Events API envelope around `event` (a fresh event_id unless given). */
+export function postSignedEvent(
+  url: string,
+  event: Record<string, unknown>,
+  opts: { secret: string; eventId?: string; headers?: Record<string, string>; timestamp?: number },
+): Promise<Response> {
+  eventSeq += 1;
+  const body = JSON.stringify({
+    token: "x",
+    team_id: "T1",
+    api_app_id: "A1",
+    type: "event_callback",
+    event_id: opts.eventId ?? `Ev${eventSeq}`,
+    event_time: Math.floor(Date.now() / 1000),
+    event,
+  });
+  const signed = signedHeaders({
+    secret: opts.secret,
+    body,
+    contentType: "application/json",
+    ...(opts.timestamp === undefined ? {} : { timestamp: opts.timestamp }),
+  });
+  return fetch(url, { method: "POST", headers: { ...signed, ...opts.headers }, body });
+}
+
+/** POSTs signed form fields (slash commands; interactivity as `payload`). */
+export function postSignedForm(
+  url: string,
+  secret: string,
+  fields: Record<string, string>,
+): Promise<Response> {
+  const body = new URLSearchParams(fields).toString();
+  return fetch(url, {
+    method: "POST",
+    headers: signedHeaders({ secret, body, contentType: "application/x-www-form-urlencoded" }),
+    body,
+  });
 }
 
 /** Polls until `check` returns a value (not undefined), or fails after `ms`. */

@@ -1,0 +1,121 @@
+// The chat-stream mode (Slack's streaming messages) through the real Bolt HTTP receiver, against the recording
+// fake of Slack's Web API and a fake API.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { LogLevel } from "@slack/bolt";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { apiClientsFromConfig } from "./audience.js";
+import { answerBlocks } from "./blocks.js";
+import { buildBot } from "./bot.js";
+import {
+  eventually,
+  type FakeBackend,
+  type FakeSlack,
+  fakeBackend,
+  fakeSlack,
+  postSignedEvent,
+  sampleAnswer,
+} from "./testkit/fakes.js";
+
+const SECRET = "test-signing-secret";
+const TEMPLATE = "https://git.example.com/{source}/blob/main/{path}#L{startLine}-L{endLine}";
+const audiences = [{ groups: ["public"], token: "tok-public" }];
+let slack: FakeSlack;
+let backend: FakeBackend;
+let apiUrl = "";
+
+const mention = () => ({
+  type: "app_mention",
+  user: "UALICE",
+  text: "<@UBOT> how do I rotate the staging db password?",
+  ts: "1700000000.000100",
+  channel: "CGEN",
+  event_ts: "1700000000.000100",
+});
+
+beforeAll(async () => {
+  slack = await fakeSlack();
+  backend = await fakeBackend();
+});
+
+afterAll(async () => {
+  await slack.close();
+  await backend.close();
+});
+
+beforeEach(() => {
+  apiUrl = backend.url;
+  slack.calls.length = 0;
+});
+
+describe("Slack bot with Slack's streaming messages (ISA_BOT_STREAMING=chat-stream)", () => {
+  let streamServer: Server;
+  let streamUrl: string;
+
+  beforeAll(async () => {
+    const streaming = buildBot({
+      config: {
+        signingSecret: SECRET,
+        botToken: "xoxb-test",
+        sourceUrlTemplate: TEMPLATE,
+        channels: {},
+        users: {},
+        updateIntervalMs: 0,
+        streaming: "chat-stream",
+      },
+      apiClientFor: (audience) => apiClientsFromConfig({ audiences, apiUrl, apiTimeoutMs: 2000 })(audience),
+      slackApiUrl: slack.apiUrl,
+      logLevel: LogLevel.ERROR,
+    });
+    streamServer = createServer(streaming.receiver.requestListener);
+    await new Promise<void>((r) => streamServer.listen(0, "127.0.0.1", r));
+    streamUrl = `http://127.0.0.1:${(streamServer.address() as AddressInfo).port}/slack/events`;
+  });
+
+  afterAll(async () => {
+    streamServer.closeAllConnections();
+    await new Promise<void>((r) => streamServer.close(() => r()));
+  });
+
+  const postTo = async (url: string, event: Record<string, unknown>) => {
+    expect((await postSignedEvent(url, event, { secret: SECRET })).status).toBe(200);
+  };
+
+  it("reacts at once, streams the tokens, and stops the stream with sources and feedback buttons", async () => {
+    backend.tokens = ["x".repeat(40), "y".repeat(40), "z"];
+    try {
+      await postTo(streamUrl, mention());
+      const stop = await eventually(() => slack.apiCalls().find((c) => c.method === "chat.stopStream"));
+      const calls = slack.apiCalls();
+      expect(calls[0]).toMatchObject({
+        method: "reactions.add",
+        args: { channel: "CGEN", timestamp: "1700000000.000100", name: "eyes" },
+      });
+      const start = calls.find((c) => c.method === "chat.startStream");
+      expect(start?.args).toMatchObject({
+        channel: "CGEN",
+        thread_ts: "1700000000.000100",
+        recipient_team_id: "T1",
+        recipient_user_id: "UALICE",
+      });
+      const text = calls
+        .filter((c) => c.method.endsWith("Stream"))
+        .map((c) => (c.args.markdown_text as string | undefined) ?? JSON.stringify(c.args.chunks ?? ""))
+        .join("");
+      expect(text).toContain("x".repeat(40));
+      expect(stop.args).toMatchObject({ channel: "CGEN", ts: start?.result?.ts });
+      expect(stop.args.blocks).toEqual(answerBlocks(sampleAnswer, { sourceUrlTemplate: TEMPLATE }).slice(1));
+    } finally {
+      backend.tokens = ["Run ", "`vault rotate staging-db` ", "[1]."];
+    }
+  });
+
+  it("posts a friendly error with a retry button when the API is down", async () => {
+    apiUrl = "http://127.0.0.1:1";
+    await postTo(streamUrl, mention());
+    const posted = await eventually(() => slack.apiCalls().find((c) => c.method === "chat.postMessage"));
+    expect(posted.args).toMatchObject({ channel: "CGEN", thread_ts: "1700000000.000100" });
+    expect(JSON.stringify(posted.args.blocks)).toContain("isa_retry");
+    expect(slack.apiCalls().some((c) => c.method === "chat.startStream")).toBe(false);
+  });
+});
