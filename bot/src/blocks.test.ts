@@ -1,6 +1,7 @@
 import { AppError } from "@isa/core";
 import { describe, expect, it } from "vitest";
 import { answerBlocks, decodeRetry, encodeRetry, errorBlocks, escapeMrkdwn, sourceUrl } from "./blocks.js";
+import { ownerMentions, owningProject } from "./owners.js";
 import { sampleAnswer } from "./testkit/fakes.js";
 
 const citation = sampleAnswer.citations[0]!;
@@ -42,5 +43,34 @@ describe("blocks", () => {
     expect(b).toContain("try again in a minute");
     expect(b).toContain("isa_retry");
     expect(b).toContain("RATE_LIMITED");
+  });
+});
+
+describe("owners", () => {
+  const project = (name: string, source: string, path: string, owners: string[] = ["team"]) => ({
+    name,
+    source,
+    path,
+    owners,
+    docs: [],
+    from: "catalog-info" as const,
+  });
+
+  it("finds the deepest project folder holding a document, skipping projects without owners", () => {
+    const projects = [
+      project("root", "acme", ""),
+      project("billing", "acme", "services/billing"),
+      project("billing-api", "acme", "services/billing/api", []),
+      project("other", "beta", "services/billing"),
+    ];
+    expect(owningProject(projects, { source: "acme", path: "services/billing/api/x.ts" })?.name).toBe(
+      "billing",
+    );
+    expect(owningProject(projects, { source: "acme", path: "services/billingx/y.md" })?.name).toBe("root");
+    expect(owningProject(projects, { source: "gamma", path: "a.md" })).toBeUndefined();
+  });
+
+  it("tags mapped owners as Slack user groups and names the rest", () => {
+    expect(ownerMentions(["team-a", "team-<b>"], { "team-a": "S1" })).toBe("<!subteam^S1>, *team-&lt;b&gt;*");
   });
 });

@@ -7,6 +7,7 @@ type KnownBlock = types.KnownBlock;
 export const ACTION_FEEDBACK_UP = "isa_feedback_up";
 export const ACTION_FEEDBACK_DOWN = "isa_feedback_down";
 export const ACTION_RETRY = "isa_retry";
+export const ACTION_SHARE = "isa_share";
 
 /** Slack caps a section's text at 3000 characters and a button value at 2000. */
 const SECTION_MAX = 3000;
@@ -83,6 +84,40 @@ export function answerBlocks(
     { type: "context", elements: [{ type: "mrkdwn", text: `trace \`${a.traceId}\`` }] },
   );
   return blocks;
+}
+
+/**
+ * An ephemeral (/ask) answer with a "Share to channel" button. Sharing re-asks with the channel's audience and
+ * posts that answer; the private answer itself is never shown to the channel.
+ */
+export function ephemeralAnswerBlocks(
+  a: AnswerPayload,
+  opts: { sourceUrlTemplate?: string | undefined; question: string },
+): KnownBlock[] {
+  return [
+    ...answerBlocks(a, opts),
+    {
+      type: "actions",
+      block_id: "isa_share",
+      elements: [
+        {
+          type: "button",
+          action_id: ACTION_SHARE,
+          text: { type: "plain_text", text: "Ask in the channel", emoji: true },
+          value: encodeRetry({ q: opts.question }),
+        },
+      ],
+    },
+    {
+      type: "context",
+      elements: [
+        {
+          type: "mrkdwn",
+          text: "Only you can see this answer. _Ask in the channel_ asks again with what everyone there may read.",
+        },
+      ],
+    },
+  ];
 }
 
 /** What the retry button carries: enough to ask again from the same place. */

@@ -6,9 +6,9 @@ import type { Project } from "@isa/core";
 import { LogLevel } from "@slack/bolt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { apiClientsFromConfig } from "./audience.js";
-import { answerBlocks } from "./blocks.js";
+import { answerBlocks, ephemeralAnswerBlocks } from "./blocks.js";
 import { type Bot, buildBot, PRIVATE_HINT } from "./bot.js";
-import { HELP_TEXT, projectBlocks } from "./commands.js";
+import { offerOwnersBlocks } from "./owners.js";
 import {
   eventually,
   type FakeBackend,
@@ -19,7 +19,6 @@ import {
   postSignedForm,
   sampleAnswer,
   sampleProjects,
-  TRACE,
 } from "./testkit/fakes.js";
 
 const SECRET = "test-signing-secret";
@@ -47,6 +46,7 @@ async function startBot(): Promise<void> {
       channels: { CENG: ["engineering"] },
       users: { UALICE: ["engineering", "security"], "carol@example.com": ["engineering"] },
       updateIntervalMs: 0,
+      owners: { "team-billing": "S0BILLING" },
     },
     apiClientFor: (audience) => apiClientsFromConfig({ audiences, apiUrl, apiTimeoutMs: 2000 })(audience),
     slackApiUrl: slack.apiUrl,
@@ -245,26 +245,65 @@ describe("Slack bot over the real Bolt HTTP receiver", () => {
     expect(backend.calls).toEqual([]);
   });
 
-  it("posts feedback from the 👎 button to /v1/feedback and thanks the clicker", async () => {
-    const res = await postForm({
+  const click = (
+    actionId: string,
+    value: string,
+    respondTo: string,
+    container: Record<string, string> = {},
+  ) =>
+    postForm({
       payload: JSON.stringify({
         type: "block_actions",
         team: { id: "T1" },
         user: { id: "UALICE" },
         api_app_id: "A1",
         channel: { id: "CGEN" },
-        container: { type: "message", message_ts: "1700000100.000001", channel_id: "CGEN" },
-        message: { ts: "1700000100.000001", text: "x" },
-        response_url: `${slack.url}/respond/fb`,
+        container: { type: "message", message_ts: "1700000100.000001", channel_id: "CGEN", ...container },
+        response_url: `${slack.url}/respond/${respondTo}`,
         trigger_id: "1.2.3",
-        actions: [{ type: "button", action_id: "isa_feedback_down", block_id: "isa_feedback", value: TRACE }],
+        actions: [{ type: "button", action_id: actionId, block_id: "b", value }],
       }),
     });
-    expect(res.status).toBe(200);
-    await eventually(() => slack.calls.find((c) => c.method === "/respond/fb"));
+
+  it("posts feedback from the 👎 button to /v1/feedback and thanks the clicker", async () => {
+    const unknown = "fedcba9876543210fedcba9876543210";
+    expect((await click("isa_feedback_down", unknown, "fb")).status).toBe(200);
+    const thanks = await eventually(() => slack.calls.find((c) => c.method === "/respond/fb"));
+    expect(thanks.args).toMatchObject({ text: "Thanks — noted that this answer fell short." });
     expect(backend.calls).toEqual([
-      { path: "/v1/feedback", token: "tok-public", body: { traceId: TRACE, rating: "down" } },
+      { path: "/v1/feedback", token: "tok-public", body: { traceId: unknown, rating: "down" } },
     ]);
+  });
+
+  it("on 👎 offers to ask the project's owners, and tags their Slack group in the thread", async () => {
+    const trace = "abcdefabcdefabcdefabcdefabcdef01";
+    const billingDoc = {
+      ...sampleAnswer.citations[0]!,
+      source: "acme",
+      path: "services/billing/docs/refunds.md",
+    };
+    backend.answer = { ...sampleAnswer, traceId: trace, citations: [billingDoc] };
+    await postEvent(mention({ text: "<@UBOT> how are refunds booked?", ts: "1700000000.000600" }));
+    await eventually(finalUpdate);
+    await quiet();
+    backend.calls.length = 0;
+    await click("isa_feedback_down", trace, "down");
+    const offer = await eventually(() => slack.calls.find((c) => c.method === "/respond/down"));
+    expect(backend.calls.map((c) => c.path)).toEqual(["/v1/feedback", "/v1/projects"]);
+    expect(offer.args.blocks).toEqual(
+      offerOwnersBlocks(sampleProjects[0] as Project, "how are refunds booked?"),
+    );
+    const value = JSON.stringify({ q: "how are refunds booked?", p: "billing", o: ["team-billing"] });
+    expect(JSON.stringify(offer.args.blocks)).toContain(JSON.stringify(value).slice(1, -1));
+
+    slack.calls.length = 0;
+    await click("isa_ask_owners", value, "owners", { thread_ts: "1700000000.000600" });
+    const tagged = await eventually(() => slack.apiCalls().find((c) => c.method === "chat.postMessage"));
+    expect(tagged.args).toMatchObject({
+      channel: "CGEN",
+      thread_ts: "1700000000.000600",
+      text: "<!subteam^S0BILLING> — <@UALICE> asked: “how are refunds booked?”. The assistant's answer fell short (it looked in *billing*). Could you help?",
+    });
   });
 
   it("acks /ask at once and answers ephemerally through response_url with the asker's access", async () => {
@@ -284,41 +323,12 @@ describe("Slack bot over the real Bolt HTTP receiver", () => {
       response_type: "ephemeral",
       replace_original: true,
       text: sampleAnswer.answer,
-      blocks: answerBlocks(sampleAnswer, { sourceUrlTemplate: TEMPLATE }),
+      blocks: ephemeralAnswerBlocks(sampleAnswer, {
+        sourceUrlTemplate: TEMPLATE,
+        question: "how do I rotate the staging db password?",
+      }),
     });
     expect(backend.calls[0]?.token).toBe("tok-sec");
-  });
-
-  it("answers /project ephemerally from the API's project discovery, and /assistant-help at once", async () => {
-    const res = await postForm({
-      command: "/project",
-      text: "billing",
-      user_id: "UBOB",
-      channel_id: "CGEN",
-      team_id: "T1",
-      response_url: `${slack.url}/respond/project`,
-      trigger_id: "1.2.3",
-    });
-    expect(res.status).toBe(200);
-    const responded = await eventually(() => slack.calls.find((c) => c.method === "/respond/project"));
-    expect(responded.args).toEqual({
-      response_type: "ephemeral",
-      text: "Projects matching billing",
-      blocks: projectBlocks(sampleProjects as Project[], "billing"),
-    });
-    expect(JSON.stringify(responded.args.blocks)).toContain("Owners: team-billing");
-    expect(backend.calls).toEqual([{ path: "/v1/projects?q=billing", token: "tok-public", body: undefined }]);
-
-    const help = await postForm({
-      command: "/assistant-help",
-      text: "",
-      user_id: "UBOB",
-      channel_id: "CGEN",
-      team_id: "T1",
-      response_url: `${slack.url}/respond/help`,
-      trigger_id: "1.2.3",
-    });
-    expect(await help.json()).toEqual({ response_type: "ephemeral", text: HELP_TEXT });
   });
 });
 

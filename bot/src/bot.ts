@@ -2,22 +2,32 @@
 // Block Kit. No business rules live here: who may read what is the API's job, given the audience's token.
 import type { ApiClient } from "@isa/core";
 import { AppError, toAppError } from "@isa/core";
-import { App, type BlockAction, type ButtonAction, HTTPReceiver, type Logger, LogLevel } from "@slack/bolt";
+import {
+  App,
+  type BlockAction,
+  type ButtonAction,
+  HTTPReceiver,
+  type Logger,
+  LogLevel,
+  SocketModeReceiver,
+} from "@slack/bolt";
 import { answerInThread, stripMentions, threadHistory } from "./answerInThread.js";
 import { type Audience, resolveAudience, userDirectory } from "./audience.js";
 import {
-  ACTION_FEEDBACK_DOWN,
-  ACTION_FEEDBACK_UP,
   ACTION_RETRY,
-  answerBlocks,
+  ACTION_SHARE,
   decodeRetry,
+  ephemeralAnswerBlocks,
   errorBlocks,
   errorText,
+  escapeMrkdwn,
 } from "./blocks.js";
 import { registerCommands } from "./commands.js";
 import type { BotConfig } from "./config.js";
 import { normalizeGroups } from "./config.js";
 import { createDeduper } from "./dedupe.js";
+import { registerFeedback } from "./feedback.js";
+import { createAnswerMemory } from "./owners.js";
 import { streamInThread } from "./streamInThread.js";
 
 export interface BuildBotOptions {
@@ -30,6 +40,7 @@ export interface BuildBotOptions {
     | "users"
     | "updateIntervalMs"
     | "streaming"
+    | "owners"
   >;
   /** The API client that asks with the given audience's access (see audience.ts). */
   readonly apiClientFor: (audience: Audience) => ApiClient;
@@ -55,20 +66,66 @@ const USAGE =
   "Ask me a question about our docs and code, e.g. `/ask how do I rotate the staging db password?`";
 
 export function buildBot(opts: BuildBotOptions): Bot {
-  const { config } = opts;
   const receiver = new HTTPReceiver({
-    signingSecret: config.signingSecret,
+    signingSecret: opts.config.signingSecret,
     endpoints: "/slack/events",
     ...(opts.logger ? { logger: opts.logger } : {}),
     logLevel: opts.logLevel ?? LogLevel.INFO,
   });
-  const app = new App({
-    token: config.botToken,
+  const app = wire(newApp(opts, receiver), opts);
+  return {
+    app,
+    receiver,
+    async start(port) {
+      await app.start(port);
+    },
+    async stop() {
+      await app.stop();
+    },
+  };
+}
+
+export interface SocketModeBot {
+  readonly app: App;
+  /** Opens the Socket Mode connection (apps.connections.open, then a WebSocket). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The same bot over Socket Mode (`SLACK_APP_TOKEN`, `xapp-…`): no public URL; Slack pushes over a WebSocket. */
+export function buildSocketModeBot(opts: BuildBotOptions & { readonly appToken: string }): SocketModeBot {
+  const receiver = new SocketModeReceiver({
+    appToken: opts.appToken,
+    ...(opts.logger ? { logger: opts.logger } : {}),
+    logLevel: opts.logLevel ?? LogLevel.INFO,
+    ...(opts.slackApiUrl ? { installerOptions: { clientOptions: { slackApiUrl: opts.slackApiUrl } } } : {}),
+  });
+  const app = wire(newApp(opts, receiver), opts);
+  return {
+    app,
+    async start() {
+      await app.start();
+    },
+    async stop() {
+      await app.stop();
+    },
+  };
+}
+
+function newApp(opts: BuildBotOptions, receiver: HTTPReceiver | SocketModeReceiver): App {
+  return new App({
+    token: opts.config.botToken,
     receiver,
     ...(opts.logger ? { logger: opts.logger } : { logLevel: opts.logLevel ?? LogLevel.INFO }),
     ...(opts.slackApiUrl ? { clientOptions: { slackApiUrl: opts.slackApiUrl } } : {}),
   });
+}
+
+/** Registers every listener on the app; the receiver (HTTP or Socket Mode) is the only difference. */
+function wire(app: App, opts: BuildBotOptions): App {
+  const { config } = opts;
   const deduper = createDeduper();
+  const memory = createAnswerMemory();
   const groupsOf = userDirectory(
     config,
     async (user) => (await app.client.users.info({ user })).user?.profile?.email,
@@ -132,6 +189,7 @@ export function buildBot(opts: BuildBotOptions): Bot {
         recipientTeamId: args.teamId,
         recipientUserId: args.user,
       });
+      if (answer) memory.remember(answer, { question, threadTs });
       // The channel's documents fell short, but the asker may read more: point them (alone) to a private answer.
       // Nothing from their wider access is fetched or shown here.
       const own = await userAudienceOf(args.user);
@@ -215,11 +273,15 @@ export function buildBot(opts: BuildBotOptions): Bot {
   }): Promise<void> {
     try {
       const a = await opts.apiClientFor(await userAudienceOf(args.user)).ask(args.question);
+      memory.remember(a, { question: args.question });
       await args.respond({
         response_type: "ephemeral",
         replace_original: true,
         text: a.answer,
-        blocks: answerBlocks(a, { sourceUrlTemplate: config.sourceUrlTemplate }),
+        blocks: ephemeralAnswerBlocks(a, {
+          sourceUrlTemplate: config.sourceUrlTemplate,
+          question: args.question,
+        }),
       });
     } catch (err) {
       const e = toAppError(err);
@@ -235,29 +297,12 @@ export function buildBot(opts: BuildBotOptions): Bot {
 
   registerCommands(app, { userAudienceOf, apiClientFor: opts.apiClientFor });
 
-  for (const [actionId, rating] of [
-    [ACTION_FEEDBACK_UP, "up"],
-    [ACTION_FEEDBACK_DOWN, "down"],
-  ] as const) {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, action, body, respond, logger }) => {
-      await ack();
-      const channel = body.channel?.id ?? "";
-      try {
-        const audience = await resolveAudience(config, groupsOf, { channel, user: body.user.id });
-        await opts.apiClientFor(audience).feedback({ traceId: action.value ?? "", rating });
-        await respond({
-          response_type: "ephemeral",
-          replace_original: false,
-          text:
-            rating === "up" ? "Thanks for the feedback! :+1:" : "Thanks — noted that this answer fell short.",
-        });
-      } catch (err) {
-        const e = toAppError(err);
-        logger.error(`feedback failed: ${e.code} ${e.message}`);
-        await respond({ response_type: "ephemeral", replace_original: false, text: errorText(e) });
-      }
-    });
-  }
+  registerFeedback(app, {
+    apiClientFor: opts.apiClientFor,
+    audienceOf: (where) => resolveAudience(config, groupsOf, where),
+    memory,
+    owners: config.owners ?? {},
+  });
 
   app.action<BlockAction<ButtonAction>>(
     ACTION_RETRY,
@@ -292,14 +337,39 @@ export function buildBot(opts: BuildBotOptions): Bot {
     },
   );
 
-  return {
-    app,
-    receiver,
-    async start(port) {
-      await app.start(port);
+  // "Ask in the channel" under an ephemeral answer: the question is posted in the channel and answered in its
+  // thread with the channel's audience, like a mention.
+  app.action<BlockAction<ButtonAction>>(
+    ACTION_SHARE,
+    async ({ ack, action, body, client, respond, logger, context }) => {
+      await ack();
+      const q = decodeRetry(action.value)?.q;
+      const channel = body.channel?.id;
+      if (!q || !channel) return;
+      try {
+        const posted = await client.chat.postMessage({
+          channel,
+          text: `<@${body.user.id}> asked: ${escapeMrkdwn(q)}`,
+        });
+        await respond({ response_type: "ephemeral", delete_original: true });
+        await answerEvent({
+          client,
+          logger,
+          channel,
+          user: body.user.id,
+          text: q,
+          ts: posted.ts ?? "",
+          botUserId: context.botUserId,
+          botId: context.botId,
+          teamId: context.teamId,
+        });
+      } catch (err) {
+        const e = toAppError(err);
+        logger.error(`share failed: ${e.code} ${e.message}`);
+        await respond({ response_type: "ephemeral", replace_original: false, text: errorText(e) });
+      }
     },
-    async stop() {
-      await app.stop();
-    },
-  };
+  );
+
+  return app;
 }

@@ -40,6 +40,14 @@ describe("loadBotConfig", () => {
     expect(() => loadBotConfig({ ...env, SLACK_BOT_TOKEN: "xoxp-1" }, () => FILE)).toThrow(/SLACK_BOT_TOKEN/);
     expect(() => loadBotConfig({ ...env, ISA_TOKEN_ENG: undefined }, () => FILE)).toThrow(/ISA_TOKEN_ENG/);
     expect(() => loadBotConfig(env, () => "audiences: []")).toThrow(/ISA_BOT_CONFIG/);
+    expect(() => loadBotConfig({ ...env, SLACK_SIGNING_SECRET: undefined }, () => FILE)).toThrow(
+      /SLACK_SIGNING_SECRET/,
+    );
+    const socket = loadBotConfig(
+      { ...env, SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: "xapp-1" },
+      () => FILE,
+    );
+    expect(socket.appToken).toBe("xapp-1");
     expect(() => loadBotConfig(env, () => `${FILE}\nextra: 1`)).toThrow(/ISA_BOT_CONFIG/);
   });
 });

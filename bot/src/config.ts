@@ -16,6 +16,10 @@ export const botFileSchema = z.strictObject({
       groupList,
     )
     .default({}),
+  /** Catalog owner (as in catalog-info.yaml / CODEOWNERS) → Slack user group id, for "ask the owners". */
+  owners: z
+    .record(z.string().min(1), z.string().regex(/^S[A-Z0-9]+$/, "is not a Slack user group id"))
+    .default({}),
   audiences: z
     .array(z.strictObject({ groups: groupList, tokenEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/) }))
     .min(1, "needs at least the public audience's token"),
@@ -27,7 +31,10 @@ export interface AudienceToken {
 }
 
 export interface BotConfig {
+  /** Verifies HTTP requests; "" in Socket Mode. */
   readonly signingSecret: string;
+  /** Set → Socket Mode (no public URL needed); unset → HTTP on `port`. */
+  readonly appToken?: string | undefined;
   readonly botToken: string;
   readonly apiUrl: string;
   readonly apiTimeoutMs: number;
@@ -38,6 +45,8 @@ export interface BotConfig {
   /** Slack user id or email → that person's groups, used in DMs and ephemeral answers (unlisted: public only). */
   readonly users: Readonly<Record<string, readonly string[]>>;
   readonly audiences: readonly AudienceToken[];
+  /** Catalog owner → Slack user group id (unmapped owners are named, not tagged). */
+  readonly owners?: Readonly<Record<string, string>> | undefined;
   /** Least time between two streamed `chat.update`s (Slack allows about one per second per message). */
   readonly updateIntervalMs: number;
   /** `update`: a "Thinking…" message edited by `chat.update`; `chat-stream`: Slack's streaming messages. */
@@ -46,7 +55,11 @@ export interface BotConfig {
 }
 
 const envSchema = z.object({
-  SLACK_SIGNING_SECRET: z.string().min(1),
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, "must be an app-level token (xapp-…)")
+    .optional(),
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, "must be a bot token (xoxb-…)"),
   ISA_API_URL: z.url().default("http://127.0.0.1:8080"),
   ISA_API_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
@@ -76,6 +89,9 @@ export function loadBotConfig(
     const issue = e.error.issues[0];
     throw invalid(String(issue?.path[0] ?? "env"), issue?.message ?? "invalid");
   }
+  if (!e.data.SLACK_APP_TOKEN && !e.data.SLACK_SIGNING_SECRET) {
+    throw invalid("SLACK_SIGNING_SECRET", "is required (or set SLACK_APP_TOKEN for Socket Mode)");
+  }
   let raw: unknown;
   try {
     raw = parseYaml(readFile(e.data.ISA_BOT_CONFIG));
@@ -96,7 +112,8 @@ export function loadBotConfig(
     Object.entries(f.data.users).map(([k, v]) => [k.includes("@") ? k.toLowerCase() : k, v]),
   );
   return Object.freeze({
-    signingSecret: e.data.SLACK_SIGNING_SECRET,
+    signingSecret: e.data.SLACK_SIGNING_SECRET ?? "",
+    appToken: e.data.SLACK_APP_TOKEN,
     botToken: e.data.SLACK_BOT_TOKEN,
     apiUrl: e.data.ISA_API_URL,
     apiTimeoutMs: e.data.ISA_API_TIMEOUT_MS,
@@ -104,6 +121,7 @@ export function loadBotConfig(
     channels: f.data.channels,
     users,
     audiences,
+    owners: f.data.owners,
     updateIntervalMs: e.data.ISA_BOT_UPDATE_MS,
     streaming: e.data.ISA_BOT_STREAMING,
     port: e.data.ISA_BOT_PORT,

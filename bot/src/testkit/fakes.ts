@@ -57,21 +57,28 @@ export interface FakeSlack extends Listening {
   readonly calls: SlackCall[];
   /** Messages `conversations.replies` returns. */
   replies: Record<string, unknown>[];
-  /** Calls other than auth.test. */
+  /** Calls other than auth.test (and apps.connections.open). */
   apiCalls(): SlackCall[];
+  /** Canned answers for other Web API methods, by method name. */
+  extra: Record<string, Record<string, unknown>>;
 }
 
 export async function fakeSlack(): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   let n = 0;
-  const state = { replies: [] as Record<string, unknown>[] };
+  const state = {
+    replies: [] as Record<string, unknown>[],
+    extra: {} as Record<string, Record<string, unknown>>,
+  };
   const l = await listen((req, body, res) => {
     const method = (req.url ?? "").replace(/^\/api\//, "").replace(/\?.*$/, "");
     const args = parseArgs(req, body);
     const call: SlackCall = { method, args };
     calls.push(call);
     res.writeHead(200, { "content-type": "application/json" });
-    if (method === "auth.test") {
+    if (state.extra[method]) {
+      call.result = state.extra[method];
+    } else if (method === "auth.test") {
       call.result = { ok: true, user_id: "UBOT", bot_id: "BBOT", team_id: "T1", user: "isa" };
     } else if (method === "users.info") {
       const user = String(args.user);
@@ -97,7 +104,13 @@ export async function fakeSlack(): Promise<FakeSlack> {
     set replies(v) {
       state.replies = v;
     },
-    apiCalls: () => calls.filter((c) => c.method !== "auth.test"),
+    get extra() {
+      return state.extra;
+    },
+    set extra(v) {
+      state.extra = v;
+    },
+    apiCalls: () => calls.filter((c) => c.method !== "auth.test" && c.method !== "apps.connections.open"),
   };
 }
 

@@ -1,12 +1,14 @@
-// The chat-stream mode (Slack's streaming messages) through the real Bolt HTTP receiver, against the recording
-// fake of Slack's Web API and a fake API.
+// Slash commands (/project, /assistant-help) and the chat-stream mode (Slack's streaming messages), through the
+// real Bolt HTTP receiver, against the recording fake of Slack's Web API and a fake API.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Project } from "@isa/core";
 import { LogLevel } from "@slack/bolt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { apiClientsFromConfig } from "./audience.js";
 import { answerBlocks } from "./blocks.js";
 import { buildBot } from "./bot.js";
+import { HELP_TEXT, projectBlocks } from "./commands.js";
 import {
   eventually,
   type FakeBackend,
@@ -14,7 +16,9 @@ import {
   fakeBackend,
   fakeSlack,
   postSignedEvent,
+  postSignedForm,
   sampleAnswer,
+  sampleProjects,
 } from "./testkit/fakes.js";
 
 const SECRET = "test-signing-secret";
@@ -46,9 +50,10 @@ afterAll(async () => {
 beforeEach(() => {
   apiUrl = backend.url;
   slack.calls.length = 0;
+  backend.calls.length = 0;
 });
 
-describe("Slack bot with Slack's streaming messages (ISA_BOT_STREAMING=chat-stream)", () => {
+describe("Slack bot in chat-stream mode (ISA_BOT_STREAMING=chat-stream): commands and streaming", () => {
   let streamServer: Server;
   let streamUrl: string;
 
@@ -80,6 +85,71 @@ describe("Slack bot with Slack's streaming messages (ISA_BOT_STREAMING=chat-stre
   const postTo = async (url: string, event: Record<string, unknown>) => {
     expect((await postSignedEvent(url, event, { secret: SECRET })).status).toBe(200);
   };
+
+  it("answers /project ephemerally from the API's project discovery, and /assistant-help at once", async () => {
+    const res = await postSignedForm(streamUrl, SECRET, {
+      command: "/project",
+      text: "billing",
+      user_id: "UBOB",
+      channel_id: "CGEN",
+      team_id: "T1",
+      response_url: `${slack.url}/respond/project`,
+      trigger_id: "1.2.3",
+    });
+    expect(res.status).toBe(200);
+    const responded = await eventually(() => slack.calls.find((c) => c.method === "/respond/project"));
+    expect(responded.args).toEqual({
+      response_type: "ephemeral",
+      text: "Projects matching billing",
+      blocks: projectBlocks(sampleProjects as Project[], "billing"),
+    });
+    expect(JSON.stringify(responded.args.blocks)).toContain("Owners: team-billing");
+    expect(backend.calls).toEqual([{ path: "/v1/projects?q=billing", token: "tok-public", body: undefined }]);
+
+    const help = await postSignedForm(streamUrl, SECRET, {
+      command: "/assistant-help",
+      text: "",
+      user_id: "UBOB",
+      channel_id: "CGEN",
+      team_id: "T1",
+      response_url: `${slack.url}/respond/help`,
+      trigger_id: "1.2.3",
+    });
+    expect(await help.json()).toEqual({ response_type: "ephemeral", text: HELP_TEXT });
+  });
+  it("shares an /ask question to the channel by asking again with the channel's audience", async () => {
+    const value = JSON.stringify({ q: "how do I rotate the staging db password?" });
+    const res = await postSignedForm(streamUrl, SECRET, {
+      payload: JSON.stringify({
+        type: "block_actions",
+        team: { id: "T1" },
+        user: { id: "UALICE" },
+        api_app_id: "A1",
+        channel: { id: "CGEN" },
+        container: {
+          type: "message",
+          message_ts: "1700000100.000009",
+          channel_id: "CGEN",
+          is_ephemeral: true,
+        },
+        response_url: `${slack.url}/respond/share`,
+        trigger_id: "1.2.3",
+        actions: [{ type: "button", action_id: "isa_share", block_id: "isa_share", value }],
+      }),
+    });
+    expect(res.status).toBe(200);
+    await eventually(() => slack.apiCalls().find((c) => c.method === "chat.stopStream"));
+    const posted = slack.apiCalls().find((c) => c.method === "chat.postMessage");
+    expect(posted?.args).toMatchObject({
+      channel: "CGEN",
+      text: "<@UALICE> asked: how do I rotate the staging db password?",
+    });
+    expect(posted?.args.thread_ts).toBeUndefined();
+    expect(slack.apiCalls().find((c) => c.method === "chat.startStream")?.args.thread_ts).toBe(
+      posted?.result?.ts,
+    );
+    expect(backend.calls.map((c) => c.token)).toEqual(["tok-public"]);
+  });
 
   it("reacts at once, streams the tokens, and stops the stream with sources and feedback buttons", async () => {
     backend.tokens = ["x".repeat(40), "y".repeat(40), "z"];
