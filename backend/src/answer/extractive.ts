@@ -180,6 +180,9 @@ export function selectEvidence(
     perSource.set(c.u.n, (perSource.get(c.u.n) ?? 0) + 1);
     chars += text.length;
   }
+  // Read in source order, and within a source in document order: quotes from one passage then follow each other
+  // as the author wrote them (steps stay in sequence) instead of jumping by score.
+  chosen.sort((x, y) => x.u.n - y.u.n || x.u.position - y.u.position);
   return chosen.map((c) => ({ n: c.u.n, text: withNext(c.u), score: c.score }));
 }
 
