@@ -1,7 +1,7 @@
 // Wires adapters from one Config: embedded defaults (LanceDB, onnxruntime CPU, llama.cpp) unless env switches a part.
 // Every part is built lazily and once, so `isa search` never loads an LLM and `isa ask` loads it once.
 import path from "node:path";
-import type { Config, Embedder, Llm, VectorStore } from "@isa/core";
+import type { ChatDelta, ChatRequest, Config, Embedder, Llm, VectorStore } from "@isa/core";
 import type { FetchProgress } from "@isa/ingest";
 import { createOnnxEmbedder, ensureModel, openLanceStore } from "@isa/ingest";
 import type { Answerer } from "./answer/index.js";
@@ -25,6 +25,10 @@ export interface Runtime {
   llm(): Promise<Llm>;
   answerer(): Promise<Answerer>;
   close(): Promise<void>;
+}
+
+async function* lazyStream(get: () => Promise<Llm>, req: ChatRequest): AsyncGenerator<ChatDelta> {
+  yield* (await get()).stream(req);
 }
 
 function once<T>(make: () => Promise<T>): { get: () => Promise<T>; peek: () => Promise<T> | undefined } {
@@ -81,8 +85,18 @@ export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtim
       contextTokens: config.llm.contextTokens,
     });
   });
+  // Extractive answers never call the model: hand the answerer a stand-in that loads it only if asked, so
+  // `isa ask` and `isa serve` neither fetch nor open a GGUF they do not use.
+  const answerLlm = async (): Promise<Llm> =>
+    config.llm.answerMode === "extractive"
+      ? {
+          modelId: config.llm.model ?? config.llm.localModel,
+          stream: (req) => lazyStream(llm.get, req),
+          close: async () => {},
+        }
+      : llm.get();
   const answerer = once(async () =>
-    createAnswerer({ llm: await llm.get(), retriever: await retriever.get(), config }),
+    createAnswerer({ llm: await answerLlm(), retriever: await retriever.get(), config }),
   );
   return {
     config,
