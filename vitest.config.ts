@@ -4,7 +4,21 @@ import { defineConfig } from "vitest/config";
 // Packages resolve to their TypeScript sources in tests, so `vitest run` needs no build first.
 const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
+// `vscode` exists only inside VS Code: modules under vscode-extension/src resolve it to the extension's typed test
+// double; nothing else in the repository can import it.
+const extensionSrc = src("./vscode-extension/src/");
+const vscodeDouble = {
+  name: "isa-vscode-test-double",
+  enforce: "pre" as const,
+  resolveId(source: string, importer: string | undefined) {
+    if (source === "vscode" && importer?.startsWith(extensionSrc))
+      return src("./vscode-extension/src/testkit/vscode.ts");
+    return null;
+  },
+};
+
 export default defineConfig({
+  plugins: [vscodeDouble],
   resolve: {
     alias: [
       { find: /^@isa\/core$/, replacement: src("./core/src/index.ts") },
@@ -16,7 +30,12 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["{core,ingest,backend,mcp-servers,bot}/src/**/*.test.ts", "test/**/*.test.ts"],
+    include: [
+      "{core,ingest,backend,mcp-servers,bot}/src/**/*.test.ts",
+      "vscode-extension/src/**/*.test.ts",
+      "test/**/*.test.ts",
+      "vscode-extension/e2e/**/*.test.ts",
+    ],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: "forks",

@@ -3,9 +3,18 @@
 // Web API) and → final answer (the chat.update carrying blocks), p50/p95, through the real Bolt HTTP receiver, with
 // a local recording fake of Slack's Web API and a local fake API streaming `--tokens` tokens `--token-ms` apart.
 // The fake API's own streaming time is printed beside it as the floor the bot adds to.
+// With --embedded the bot talks to the real API instead: the built `isa serve` (embedded default: LanceDB,
+// all-MiniLM-L6-v2, extractive answers without LLM_BASE_URL) over an index of examples/acme in a temp ISA_DATA_DIR,
+// asked a rotation of real questions; the API's own /v1/ask time for the same questions (SSE to the answer event,
+// no bot) is printed as the floor.
 // Usage: node bench/slack-bot.mjs [--n 50] [--tokens 20] [--token-ms 20]   (needs `npm run build`)
-import { createHmac } from "node:crypto";
+//        node bench/slack-bot.mjs --embedded [--n 40]   (also needs the models: `isa setup --no-llm`)
+import { spawn } from "node:child_process";
+import { createHash, createHmac, randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { createServer as createNetServer } from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
@@ -15,8 +24,10 @@ const { values } = parseArgs({
     n: { type: "string", default: "50" },
     tokens: { type: "string", default: "20" },
     "token-ms": { type: "string", default: "20" },
+    embedded: { type: "boolean", default: false },
   },
 });
+const embedded = values.embedded;
 const n = Number(values.n);
 const nTokens = Number(values.tokens);
 const tokenMs = Number(values["token-ms"]);
@@ -43,16 +54,102 @@ const answer = {
   closest: [],
   traceId: TRACE,
 };
-const api = await listen((_req, _body, res) => {
-  res.writeHead(200, { "content-type": "text/event-stream" });
-  let i = 0;
-  const tick = () => {
-    if (i++ >= nTokens) return res.end(`event: answer\ndata: ${JSON.stringify(answer)}\n\n`);
-    res.write(`event: token\ndata: {"text":"t "}\n\n`);
-    setTimeout(tick, tokenMs);
+const QUESTIONS = [
+  "How do I rotate the staging database password?",
+  "How do I deploy to production?",
+  "Who owns the billing service?",
+  "What should I do during a security incident?",
+  "How do I restart the consumers?",
+  "What does a new starter need on day one?",
+  "How is the backup checked?",
+  "How do I roll back a release?",
+];
+
+/** The real API (`isa serve`) over examples/acme in a temp data dir; returns its URL, a token and a stop(). */
+async function startEmbeddedApi() {
+  const work = mkdtempSync(path.join(tmpdir(), "isa-bench-slack-"));
+  const dataDir = path.join(work, "data");
+  mkdirSync(dataDir, { recursive: true });
+  const token = randomBytes(24).toString("hex");
+  const tokensFile = path.join(work, "tokens.yaml");
+  writeFileSync(
+    tokensFile,
+    `- token_sha256: ${createHash("sha256").update(token).digest("hex")}\n  user: slack-bot:public\n  groups: []\n`,
+  );
+  const env = {
+    ...process.env,
+    ISA_DATA_DIR: dataDir,
+    ISA_MODELS_DIR: process.env.ISA_MODELS_DIR ?? path.join(repo, ".isa", "models"),
+    ISA_TOKENS_FILE: tokensFile,
+    ISA_RATE_LIMIT_PER_MIN: "100000",
+    ISA_LOG_LEVEL: "warn",
   };
-  tick();
-});
+  const isa = (args) =>
+    spawn(process.execPath, [path.join(repo, "bin/isa.mjs"), ...args], {
+      env,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+  await new Promise((resolve, reject) => {
+    const c = isa(["ingest", path.join(repo, "examples/acme"), "--json"]);
+    c.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`isa ingest exited ${code}`))));
+  });
+  const port = await new Promise((resolve) => {
+    const s = createNetServer().listen(0, "127.0.0.1", () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+  const server = isa(["serve", "--port", String(port)]);
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (i > 600) throw new Error("isa serve did not become ready");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    token,
+    async stop() {
+      server.kill("SIGTERM");
+      await new Promise((r) => server.once("exit", r));
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The API alone: POST /v1/ask as SSE until the answer event (the floor the bot adds to). */
+async function askDirect(apiUrl, token, question) {
+  const t0 = performance.now();
+  const res = await fetch(`${apiUrl}/v1/ask`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ question }),
+  });
+  const text = await res.text();
+  if (!res.ok || !text.includes("event: answer"))
+    throw new Error(`ask failed: ${res.status} ${text.slice(0, 200)}`);
+  return performance.now() - t0;
+}
+
+const fake = embedded
+  ? undefined
+  : await listen((_req, _body, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      let i = 0;
+      const tick = () => {
+        if (i++ >= nTokens) return res.end(`event: answer\ndata: ${JSON.stringify(answer)}\n\n`);
+        res.write(`event: token\ndata: {"text":"t "}\n\n`);
+        setTimeout(tick, tokenMs);
+      };
+      tick();
+    });
+const real = embedded ? await startEmbeddedApi() : undefined;
+const api = fake ?? { url: real.url };
+const apiToken = real?.token ?? "t";
 
 /** thread ts → {first, final} arrival times. */
 const seen = new Map();
@@ -93,7 +190,7 @@ const b = bot.buildBot({
   apiClientFor: bot.apiClientsFromConfig({
     apiUrl: api.url,
     apiTimeoutMs: 30_000,
-    audiences: [{ groups: ["public"], token: "t" }],
+    audiences: [{ groups: ["public"], token: apiToken }],
   }),
   slackApiUrl: `${slack.url}/api/`,
   logLevel: LogLevel.ERROR,
@@ -104,6 +201,13 @@ const botUrl = `http://127.0.0.1:${botServer.address().port}/slack/events`;
 
 const first = [];
 const final = [];
+const direct = [];
+if (real) {
+  // Warm-up (model sessions, LanceDB caches), then the API's own time per question.
+  for (const q of QUESTIONS) await askDirect(real.url, real.token, q);
+  for (let i = 0; i < n; i++)
+    direct.push(await askDirect(real.url, real.token, QUESTIONS[i % QUESTIONS.length]));
+}
 for (let i = 0; i < n; i++) {
   const eventTs = `1700000000.${String(i).padStart(6, "0")}`;
   const body = JSON.stringify({
@@ -115,7 +219,7 @@ for (let i = 0; i < n; i++) {
       type: "app_mention",
       user: "U1",
       channel: "C1",
-      text: "<@UBOT> q?",
+      text: `<@UBOT> ${embedded ? QUESTIONS[i % QUESTIONS.length] : "q?"}`,
       ts: eventTs,
       event_ts: eventTs,
     },
@@ -146,14 +250,36 @@ const pct = (xs, p) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 const fmt = (x) => `${x.toFixed(1)} ms`;
-console.log(`slack bot, ${n} mentions, fake API streaming ${nTokens} tokens ${tokenMs} ms apart`);
+if (real) {
+  console.log(
+    `slack bot, ${n} mentions, real API (isa serve, embedded default: extractive, MiniLM, LanceDB)`,
+  );
+} else {
+  console.log(`slack bot, ${n} mentions, fake API streaming ${nTokens} tokens ${tokenMs} ms apart`);
+}
 console.log(`  event → first visible message: p50 ${fmt(pct(first, 50))}  p95 ${fmt(pct(first, 95))}`);
 console.log(`  event → final answer:          p50 ${fmt(pct(final, 50))}  p95 ${fmt(pct(final, 95))}`);
-console.log(`  floor (fake API stream alone): ${fmt(nTokens * tokenMs)}`);
+if (real) {
+  console.log(`  floor (/v1/ask SSE alone):     p50 ${fmt(pct(direct, 50))}  p95 ${fmt(pct(direct, 95))}`);
+} else {
+  console.log(`  floor (fake API stream alone): ${fmt(nTokens * tokenMs)}`);
+}
+console.log(
+  JSON.stringify({
+    mode: real ? "embedded" : "fake",
+    n,
+    firstP50: pct(first, 50),
+    firstP95: pct(first, 95),
+    finalP50: pct(final, 50),
+    finalP95: pct(final, 95),
+    ...(real ? { apiP50: pct(direct, 50), apiP95: pct(direct, 95) } : {}),
+  }),
+);
 botServer.closeAllConnections();
 botServer.close();
 slack.server.closeAllConnections();
 slack.server.close();
-api.server.closeAllConnections();
-api.server.close();
+fake?.server.closeAllConnections();
+fake?.server.close();
+await real?.stop();
 await b.stop().catch(() => {});

@@ -10,6 +10,32 @@ npx biome check .
 echo "==> typecheck (tests included)"
 npx tsc -p tsconfig.check.json
 
+# The persistence tests start a throwaway PostgreSQL server themselves (backend/src/testkit/postgres.ts).
+if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 && ! command -v pg_ctl >/dev/null 2>&1; then
+  echo "==> installing PostgreSQL (for the persistence tests)"
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql \
+      || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql; }
+  else
+    echo "PostgreSQL server binaries are missing and cannot be installed here; the persistence tests will fail." >&2
+  fi
+fi
+
+# The VS Code extension: its webview script typechecks against the DOM (kept out of tsconfig.check.json), then the
+# .vsix is bundled and packaged; the webview tests drive Debian's Chromium.
+echo "==> vscode-extension (.vsix)"
+npm run package -w vscode-extension --silent
+ls -l vscode-extension/dist/innersource-assistant.vsix | awk '{printf "vsix size: %d bytes\n", $5}'
+if [ ! -x /usr/bin/chromium ]; then
+  echo "==> installing Chromium (for the webview tests)"
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-noto-color-emoji \
+      || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-noto-color-emoji; }
+  else
+    echo "/usr/bin/chromium is missing and cannot be installed here; the webview tests will fail." >&2
+  fi
+fi
+
 echo "==> vitest"
 mkdir -p .cache
 status=0

@@ -1,13 +1,16 @@
 // The Slack bot in front of the real API (buildApp over an indexed corpus with ACLs and canaries, echoing LLM),
 // through the real Bolt receiver: a channel answer may cite only what the channel's audience can read, whoever
-// asks; a DM answer uses the asker's own access.
+// asks; a DM answer uses the asker's own access; a thread follow-up continues the API conversation whose id the
+// first answer left in its Slack message metadata.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { apiClientsFromConfig, buildBot } from "@isa/bot";
 import { LogLevel } from "@slack/bolt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  ACL_YAML,
   CANARIES,
+  CORPUS,
   indexCorpus,
   openTestApp,
   type TestApp,
@@ -15,7 +18,13 @@ import {
   tokenOf,
   USERS,
 } from "../backend/src/api/testkit/harness.js";
-import { eventually, type FakeSlack, fakeSlack, signedHeaders } from "../bot/src/testkit/fakes.js";
+import {
+  eventually,
+  type FakeSlack,
+  fakeSlack,
+  postSignedForm,
+  signedHeaders,
+} from "../bot/src/testkit/fakes.js";
 
 const SECRET = "e2e-secret";
 let corpus: TestCorpus;
@@ -23,12 +32,25 @@ let api: TestApp;
 let slack: FakeSlack;
 let server: Server;
 let botUrl: string;
+let apiBase = "";
 let seq = 0;
 
 beforeAll(async () => {
-  corpus = await indexCorpus();
+  // The harness corpus plus ownership files: a public CODEOWNERS and an engineering-only catalog entity.
+  corpus = await indexCorpus({
+    acme: {
+      files: {
+        ...CORPUS,
+        CODEOWNERS: "* @acme/handbook-editors\n/eng/ @acme/eng-leads\n",
+        "eng/catalog-info.yaml":
+          "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: deploy-pipeline\nspec:\n  owner: group:team-eng\n",
+      },
+      acl: ACL_YAML,
+    },
+  });
   api = await openTestApp(corpus);
   const apiUrl = await api.app.listen({ port: 0, host: "127.0.0.1" });
+  apiBase = apiUrl;
   slack = await fakeSlack();
   const bot = buildBot({
     config: {
@@ -38,6 +60,7 @@ beforeAll(async () => {
       channels: { CENG: ["eng"] },
       users: { UROOT: [...(USERS.root ?? [])] },
       updateIntervalMs: 50,
+      owners: { "team-eng": "S0ENG" },
     },
     // One service token per audience: the harness's users stand in for service principals.
     apiClientFor: apiClientsFromConfig({
@@ -67,6 +90,12 @@ afterAll(async () => {
 
 /** Sends a signed event and returns the final answer message (the chat.update carrying blocks). */
 async function ask(event: Record<string, unknown>): Promise<string> {
+  return JSON.stringify((await askFull(event)).args);
+}
+
+async function askFull(
+  event: Record<string, unknown>,
+): Promise<{ ts: string; args: Record<string, unknown> }> {
   seq += 1;
   const ts = `1700000${String(seq).padStart(3, "0")}.000100`;
   const body = JSON.stringify({
@@ -87,8 +116,9 @@ async function ask(event: Record<string, unknown>): Promise<string> {
     () => slack.apiCalls().find((c) => c.method === "chat.update" && c.args.blocks !== undefined),
     20_000,
   );
-  expect(slack.apiCalls().find((c) => c.method === "chat.postMessage")?.args.thread_ts).toBe(ts);
-  return JSON.stringify(done.args);
+  const threadTs = (event.thread_ts as string | undefined) ?? ts;
+  expect(slack.apiCalls().find((c) => c.method === "chat.postMessage")?.args.thread_ts).toBe(threadTs);
+  return { ts, args: done.args };
 }
 
 const canariesIn = (s: string) => Object.values(CANARIES).filter((c) => s.includes(c));
@@ -115,6 +145,92 @@ describe("Slack bot → real API: audience-safe answers", () => {
     expect(canariesIn(out).length).toBeGreaterThan(0);
     expect(canariesIn(out).every((c) => c.startsWith("CANARY-ENG-"))).toBe(true);
     expect(out).toContain("https://git.example.com/acme/blob/main/eng/deploy.md#L");
+  });
+
+  it("continues the thread's API conversation on a follow-up, from the id kept in the answer's metadata", async () => {
+    const first = await askFull({
+      type: "app_mention",
+      channel: "CENG",
+      user: "UROOT",
+      text: "<@UBOT> how do I rotate the staging database password?",
+    });
+    const meta = first.args.metadata as { event_type: string; event_payload: Record<string, string> };
+    expect(meta.event_type).toBe("isa_answer");
+    const conversationId = meta.event_payload.conversation_id ?? "";
+    expect(conversationId).toMatch(/^c_[A-Za-z0-9_-]{22}$/);
+    expect(JSON.stringify(first.args.blocks)).toContain(
+      `vscode://innersource.innersource-assistant/continue?conversation=${conversationId}`,
+    );
+    // The thread as Slack would return it: the question, and the bot's answer with its metadata.
+    slack.replies = [
+      { ts: first.ts, user: "UROOT", text: "<@UBOT> how do I rotate the staging database password?" },
+      {
+        ts: `${first.ts.split(".")[0]}.000200`,
+        user: "UBOT",
+        bot_id: "BBOT",
+        text: String(first.args.text),
+        metadata: meta,
+      },
+    ];
+    const follow = await askFull({
+      type: "app_mention",
+      channel: "CENG",
+      user: "UROOT",
+      text: "<@UBOT> and which pipeline promotes it to production?",
+      thread_ts: first.ts,
+    });
+    slack.replies = [];
+    expect((follow.args.metadata as typeof meta).event_payload.conversation_id).toBe(conversationId);
+    // The API recorded both turns in one conversation, the follow-up's question unfolded (the channel's token).
+    const res = await fetch(`${apiBase}/v1/conversations/${conversationId}`, {
+      headers: { authorization: `Bearer ${tokenOf("alice")}` },
+    });
+    expect(res.status).toBe(200);
+    const conv = (await res.json()) as { turns: { question: string }[] };
+    expect(conv.turns.map((t) => t.question)).toEqual([
+      "how do I rotate the staging database password?",
+      "and which pipeline promotes it to production?",
+    ]);
+  });
+
+  it("on 👎 offers the catalog owners of the cited document's project and tags their Slack group", async () => {
+    const first = await askFull({
+      type: "app_mention",
+      channel: "CENG",
+      user: "UROOT",
+      text: "<@UBOT> how do I rotate the staging database password with the deploy pipeline?",
+    });
+    const meta = first.args.metadata as { event_payload: Record<string, string> };
+    const traceId = meta.event_payload.trace_id ?? "";
+    expect(String(first.args.text)).toContain("rotate");
+    const click = (actionId: string, value: string, respondTo: string) =>
+      postSignedForm(botUrl, SECRET, {
+        payload: JSON.stringify({
+          type: "block_actions",
+          team: { id: "T1" },
+          user: { id: "UROOT" },
+          api_app_id: "A1",
+          channel: { id: "CENG" },
+          container: { type: "message", message_ts: first.ts, channel_id: "CENG" },
+          response_url: `${slack.url}/respond/${respondTo}`,
+          trigger_id: "1.2.3",
+          actions: [{ type: "button", action_id: actionId, block_id: "b", value }],
+        }),
+      });
+    slack.calls.length = 0;
+    expect((await click("isa_feedback_down", traceId, "down")).status).toBe(200);
+    const offer = await eventually(() => slack.calls.find((c) => c.method === "/respond/down"), 10_000);
+    // Asked with the engineering channel's token: the engineering-only catalog names the project and its team.
+    expect(String(offer.args.text)).toBe("Thanks — noted. deploy-pipeline is owned by group:team-eng.");
+    const value = (offer.args.blocks as { elements?: { value?: string }[] }[])[1]?.elements?.[0]?.value ?? "";
+    slack.calls.length = 0;
+    expect((await click("isa_ask_owners", value, "owners")).status).toBe(200);
+    const tagged = await eventually(
+      () => slack.apiCalls().find((c) => c.method === "chat.postMessage"),
+      10_000,
+    );
+    expect(tagged.args).toMatchObject({ channel: "CENG", thread_ts: first.ts });
+    expect(String(tagged.args.text)).toMatch(/^<!subteam\^S0ENG> — <@UROOT> asked: “how do I rotate/);
   });
 
   it("answers a DM with the asker's own access", async () => {

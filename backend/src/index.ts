@@ -24,6 +24,8 @@ export type { QuestionResult } from "./eval/metrics.js";
 export { factRecall, recallAt, reciprocalRankAt, summarise } from "./eval/metrics.js";
 export { runEval } from "./eval/runEval.js";
 export { createLlamaCppLlm, createOpenAiCompatibleLlm } from "./llm/index.js";
+export type { CodeownersRule, OwnerEntry, Ownership, OwnershipQuery } from "./owners/index.js";
+export { findOwners, matchRule, parseCatalogEntities, parseCodeownersRules } from "./owners/index.js";
 export type { RetrievalResult, Retriever } from "./retrieval/index.js";
 export { createRetriever } from "./retrieval/index.js";
 export type { Runtime, RuntimeOptions, RuntimeParts } from "./runtime.js";

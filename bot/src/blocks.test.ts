@@ -1,7 +1,16 @@
 import { AppError } from "@isa/core";
 import { describe, expect, it } from "vitest";
-import { answerBlocks, decodeRetry, encodeRetry, errorBlocks, escapeMrkdwn, sourceUrl } from "./blocks.js";
-import { ownerMentions, owningProject } from "./owners.js";
+import {
+  answerBlocks,
+  answerMetadata,
+  continueInVsCodeUrl,
+  decodeRetry,
+  encodeRetry,
+  errorBlocks,
+  escapeMrkdwn,
+  sourceUrl,
+} from "./blocks.js";
+import { ownerMentions, ownersOffer } from "./owners.js";
 import { sampleAnswer } from "./testkit/fakes.js";
 
 const citation = sampleAnswer.citations[0]!;
@@ -30,6 +39,26 @@ describe("blocks", () => {
     expect(abstained).toContain("1. `ops/db.md");
   });
 
+  it("adds a Continue in VS Code link for an answer with a conversation, in the configured scheme", () => {
+    const id = "c_AbCdEfGhIjKlMnOpQrStUv";
+    expect(JSON.stringify(answerBlocks(sampleAnswer, {}))).not.toContain("isa_open_vscode");
+    const actions = answerBlocks(
+      { ...sampleAnswer, conversationId: id },
+      { vscodeUriScheme: "vscode-insiders" },
+    ).find((b) => b.type === "actions");
+    expect(JSON.stringify(actions)).toContain(
+      `"url":"vscode-insiders://innersource.innersource-assistant/continue?conversation=${id}"`,
+    );
+    expect(continueInVsCodeUrl(id)).toBe(
+      `vscode://innersource.innersource-assistant/continue?conversation=${id}`,
+    );
+    expect(answerMetadata({ ...sampleAnswer, conversationId: id })).toEqual({
+      event_type: "isa_answer",
+      event_payload: { trace_id: sampleAnswer.traceId, conversation_id: id },
+    });
+    expect(answerMetadata(sampleAnswer).event_payload).toEqual({ trace_id: sampleAnswer.traceId });
+  });
+
   it("round-trips retry values under Slack's 2000-character cap", () => {
     const v = encodeRetry({ q: "x".repeat(5000), t: "1.2" });
     expect(v.length).toBeLessThanOrEqual(2000);
@@ -47,30 +76,24 @@ describe("blocks", () => {
 });
 
 describe("owners", () => {
-  const project = (name: string, source: string, path: string, owners: string[] = ["team"]) => ({
-    name,
-    source,
-    path,
-    owners,
-    docs: [],
-    from: "catalog-info" as const,
-  });
-
-  it("finds the deepest project folder holding a document, skipping projects without owners", () => {
-    const projects = [
-      project("root", "acme", ""),
-      project("billing", "acme", "services/billing"),
-      project("billing-api", "acme", "services/billing/api", []),
-      project("other", "beta", "services/billing"),
-    ];
-    expect(owningProject(projects, { source: "acme", path: "services/billing/api/x.ts" })?.name).toBe(
-      "billing",
-    );
-    expect(owningProject(projects, { source: "acme", path: "services/billingx/y.md" })?.name).toBe("root");
-    expect(owningProject(projects, { source: "gamma", path: "a.md" })).toBeUndefined();
+  it("offers the catalog owners of the document's project, else its CODEOWNERS owners", () => {
+    const doc = { source: "acme", path: "services/billing/api/x.ts" };
+    const cat = { owner: "group:team-billing", source: "catalog" as const };
+    const co = { owner: "@acme/billing", source: "codeowners" as const };
+    expect(
+      ownersOffer({ owners: [co, cat], project: { name: "billing", source: "acme", path: "s" } }, doc),
+    ).toEqual({
+      name: "billing",
+      owners: ["group:team-billing"],
+    });
+    expect(ownersOffer({ owners: [co] }, doc)).toEqual({ name: "acme", owners: ["@acme/billing"] });
+    expect(ownersOffer({ owners: [] }, doc)).toBeUndefined();
   });
 
   it("tags mapped owners as Slack user groups and names the rest", () => {
     expect(ownerMentions(["team-a", "team-<b>"], { "team-a": "S1" })).toBe("<!subteam^S1>, *team-&lt;b&gt;*");
+    expect(
+      ownerMentions(["group:default/team-a", "group:team-a", "@acme/x"], { "team-a": "S1", "@acme/x": "S2" }),
+    ).toBe("<!subteam^S1>, <!subteam^S1>, <!subteam^S2>");
   });
 });

@@ -8,6 +8,32 @@ export const ACTION_FEEDBACK_UP = "isa_feedback_up";
 export const ACTION_FEEDBACK_DOWN = "isa_feedback_down";
 export const ACTION_RETRY = "isa_retry";
 export const ACTION_SHARE = "isa_share";
+/** A link button: Slack opens the URL itself and still sends a block action, which only needs an ack. */
+export const ACTION_OPEN_VSCODE = "isa_open_vscode";
+
+/** The message metadata event that carries an answer's ids (read back from the thread on follow-ups). */
+export const ANSWER_EVENT = "isa_answer";
+
+/** The VS Code extension's URI handler (publisher.name) and path; the scheme picks the VS Code flavour. */
+export const VSCODE_EXTENSION_ID = "innersource.innersource-assistant";
+
+export function continueInVsCodeUrl(conversationId: string, scheme = "vscode"): string {
+  return `${scheme}://${VSCODE_EXTENSION_ID}/continue?conversation=${encodeURIComponent(conversationId)}`;
+}
+
+/** Slack message metadata for an answer: stateless memory of the thread's conversation id. */
+export function answerMetadata(a: AnswerPayload): {
+  event_type: string;
+  event_payload: Record<string, string>;
+} {
+  return {
+    event_type: ANSWER_EVENT,
+    event_payload: {
+      trace_id: a.traceId,
+      ...(a.conversationId ? { conversation_id: a.conversationId } : {}),
+    },
+  };
+}
 
 /** Slack caps a section's text at 3000 characters and a button value at 2000. */
 const SECTION_MAX = 3000;
@@ -41,10 +67,13 @@ function sourceLine(c: WireCitation, template: string | undefined): string {
   return template ? `${c.n}. <${sourceUrl(template, c)}|${label}>${title}` : `${c.n}. \`${label}\`${title}`;
 }
 
-export function answerBlocks(
-  a: AnswerPayload,
-  opts: { sourceUrlTemplate?: string | undefined },
-): KnownBlock[] {
+export interface AnswerBlockOptions {
+  readonly sourceUrlTemplate?: string | undefined;
+  /** URI scheme of the "Continue in VS Code" link (`vscode`, `vscode-insiders`, …). */
+  readonly vscodeUriScheme?: string | undefined;
+}
+
+export function answerBlocks(a: AnswerPayload, opts: AnswerBlockOptions): KnownBlock[] {
   const blocks: KnownBlock[] = [
     {
       type: "section",
@@ -79,6 +108,16 @@ export function answerBlocks(
           text: { type: "plain_text", text: "👎 Not helpful", emoji: true },
           value: a.traceId,
         },
+        ...(a.conversationId
+          ? [
+              {
+                type: "button" as const,
+                action_id: ACTION_OPEN_VSCODE,
+                text: { type: "plain_text" as const, text: "Continue in VS Code", emoji: true },
+                url: continueInVsCodeUrl(a.conversationId, opts.vscodeUriScheme),
+              },
+            ]
+          : []),
       ],
     },
     { type: "context", elements: [{ type: "mrkdwn", text: `trace \`${a.traceId}\`` }] },
@@ -92,7 +131,7 @@ export function answerBlocks(
  */
 export function ephemeralAnswerBlocks(
   a: AnswerPayload,
-  opts: { sourceUrlTemplate?: string | undefined; question: string },
+  opts: AnswerBlockOptions & { question: string },
 ): KnownBlock[] {
   return [
     ...answerBlocks(a, opts),

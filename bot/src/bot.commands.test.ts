@@ -175,6 +175,10 @@ describe("Slack bot in chat-stream mode (ISA_BOT_STREAMING=chat-stream): command
       expect(text).toContain("x".repeat(40));
       expect(stop.args).toMatchObject({ channel: "CGEN", ts: start?.result?.ts });
       expect(stop.args.blocks).toEqual(answerBlocks(sampleAnswer, { sourceUrlTemplate: TEMPLATE }).slice(1));
+      expect(stop.args.metadata).toEqual({
+        event_type: "isa_answer",
+        event_payload: { trace_id: sampleAnswer.traceId },
+      });
     } finally {
       backend.tokens = ["Run ", "`vault rotate staging-db` ", "[1]."];
     }

@@ -2,14 +2,14 @@
 // local fake of Slack's Web API), answers from a fake backend speaking the /v1 API's SSE.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Project } from "@isa/core";
 import { LogLevel } from "@slack/bolt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { apiClientsFromConfig } from "./audience.js";
 import { answerBlocks, ephemeralAnswerBlocks } from "./blocks.js";
 import { type Bot, buildBot, PRIVATE_HINT } from "./bot.js";
-import { offerOwnersBlocks } from "./owners.js";
+import { ABSTAINED_INTRO, offerOwnersBlocks } from "./owners.js";
 import {
+  EXPIRED_CONVERSATION,
   eventually,
   type FakeBackend,
   type FakeSlack,
@@ -18,7 +18,7 @@ import {
   postSignedEvent,
   postSignedForm,
   sampleAnswer,
-  sampleProjects,
+  sampleOwners,
 } from "./testkit/fakes.js";
 
 const SECRET = "test-signing-secret";
@@ -47,6 +47,7 @@ async function startBot(): Promise<void> {
       users: { UALICE: ["engineering", "security"], "carol@example.com": ["engineering"] },
       updateIntervalMs: 0,
       owners: { "team-billing": "S0BILLING" },
+      vscodeUriScheme: "vscode-insiders",
     },
     apiClientFor: (audience) => apiClientsFromConfig({ audiences, apiUrl, apiTimeoutMs: 2000 })(audience),
     slackApiUrl: slack.apiUrl,
@@ -83,6 +84,7 @@ beforeEach(async () => {
   await quiet();
   apiUrl = backend.url;
   backend.answer = sampleAnswer;
+  backend.owners = sampleOwners;
   slack.calls.length = 0;
   backend.calls.length = 0;
   slack.replies = [];
@@ -222,6 +224,145 @@ describe("Slack bot over the real Bolt HTTP receiver", () => {
     expect(slack.apiCalls().filter((c) => c.method === "chat.postEphemeral")).toEqual([]);
   });
 
+  it("offers the asker the owners of the closest document's project when the answer abstains", async () => {
+    const closest = {
+      ...sampleAnswer.citations[0]!,
+      source: "acme",
+      path: "services/billing/docs/refunds.md",
+    };
+    backend.answer = {
+      ...sampleAnswer,
+      answer: "I could not find this.",
+      abstained: true,
+      citations: [],
+      closest: [closest],
+    };
+    await postEvent(
+      mention({
+        user: "UBOB",
+        text: "<@UBOT> who books refunds?",
+        ts: "1700000000.000700",
+        event_ts: "1700000000.000700",
+      }),
+    );
+    const offer = await eventually(() => slack.apiCalls().find((c) => c.method === "chat.postEphemeral"));
+    expect(offer.args).toMatchObject({ channel: "CGEN", user: "UBOB", thread_ts: "1700000000.000700" });
+    expect(offer.args.blocks).toEqual(
+      offerOwnersBlocks({ name: "billing", owners: ["team-billing"] }, "who books refunds?", {
+        intro: ABSTAINED_INTRO,
+        threadTs: "1700000000.000700",
+      }),
+    );
+    // Looked up with the channel's audience, for the closest document.
+    expect(backend.calls.map((c) => [c.path, c.token])).toEqual([
+      ["/v1/ask", "tok-public"],
+      ["/v1/owners?path=services%2Fbilling%2Fdocs%2Frefunds.md&source=acme", "tok-public"],
+    ]);
+    // Clicking tags the mapped Slack group in the thread.
+    await quiet();
+    slack.calls.length = 0;
+    const value = (offer.args.blocks as { elements?: { value?: string }[] }[])[1]?.elements?.[0]?.value ?? "";
+    await click("isa_ask_owners", value, "abstain-owners");
+    const tagged = await eventually(() => slack.apiCalls().find((c) => c.method === "chat.postMessage"));
+    expect(tagged.args).toMatchObject({ channel: "CGEN", thread_ts: "1700000000.000700" });
+    expect(String(tagged.args.text)).toMatch(
+      /^<!subteam\^S0BILLING> — <@UALICE> asked: “who books refunds\?”/,
+    );
+
+    // No owners known (CODEOWNERS and catalog silent): no offer, and an answer that did not abstain gets none.
+    await quiet();
+    slack.calls.length = 0;
+    backend.owners = { owners: [] };
+    await postEvent(mention({ user: "UBOB", ts: "1700000000.000800", event_ts: "1700000000.000800" }));
+    await eventually(finalUpdate);
+    await quiet();
+    expect(slack.apiCalls().filter((c) => c.method === "chat.postEphemeral")).toEqual([]);
+  });
+
+  it("keeps the API conversation in the answer's metadata, links it to VS Code, and continues it on a follow-up", async () => {
+    const conversationId = "c_AbCdEfGhIjKlMnOpQrStUv";
+    backend.answer = { ...sampleAnswer, conversationId };
+    await postEvent(mention({ ts: "1700000000.000900", event_ts: "1700000000.000900" }));
+    const done = await eventually(finalUpdate);
+    expect(done.args.metadata).toEqual({
+      event_type: "isa_answer",
+      event_payload: { trace_id: sampleAnswer.traceId, conversation_id: conversationId },
+    });
+    const link = JSON.stringify(done.args.blocks);
+    expect(link).toContain(
+      `"url":"vscode-insiders://innersource.innersource-assistant/continue?conversation=${conversationId}"`,
+    );
+    expect(link).toContain('"action_id":"isa_open_vscode"');
+    expect(backend.calls[0]?.body).toEqual({ question: "how do I rotate the staging db password?" });
+
+    // The follow-up: the thread holds the answer with its metadata; the id is sent instead of folded turns.
+    await quiet();
+    slack.calls.length = 0;
+    backend.calls.length = 0;
+    slack.replies = [
+      { ts: "1700000000.000900", user: "UALICE", text: "<@UBOT> how do I rotate the staging db password?" },
+      {
+        ts: "1700000000.000950",
+        user: "UBOT",
+        bot_id: "BBOT",
+        text: "Run `vault rotate staging-db` [1].",
+        metadata: {
+          event_type: "isa_answer",
+          event_payload: { trace_id: sampleAnswer.traceId, conversation_id: conversationId },
+        },
+      },
+      // Someone else's message with look-alike metadata is ignored.
+      {
+        ts: "1700000000.000960",
+        user: "UMALLORY",
+        text: "hi",
+        metadata: {
+          event_type: "isa_answer",
+          event_payload: { conversation_id: "c_MalloryMalloryMallory0" },
+        },
+      },
+      { ts: "1700000000.001000", user: "UALICE", text: "<@UBOT> and in prod?" },
+    ];
+    await postEvent(
+      mention({ text: "<@UBOT> and in prod?", ts: "1700000000.001000", thread_ts: "1700000000.000900" }),
+    );
+    await eventually(finalUpdate);
+    const replies = slack.apiCalls().find((c) => c.method === "conversations.replies");
+    expect(replies?.args).toMatchObject({
+      channel: "CGEN",
+      ts: "1700000000.000900",
+      include_all_metadata: "true",
+    });
+    expect(backend.calls[0]?.body).toEqual({ question: "and in prod?", conversationId });
+
+    // The ack-only link button click is accepted.
+    expect((await click("isa_open_vscode", "", "vscode")).status).toBe(200);
+  });
+
+  it("falls back to folding the thread's turns when the API no longer has the conversation", async () => {
+    slack.replies = [
+      { ts: "1700000000.001100", user: "UALICE", text: "<@UBOT> how do I rotate the prod db password?" },
+      {
+        ts: "1700000000.001150",
+        user: "UBOT",
+        bot_id: "BBOT",
+        text: "Use vault [1].",
+        metadata: { event_type: "isa_answer", event_payload: { conversation_id: EXPIRED_CONVERSATION } },
+      },
+    ];
+    await postEvent(
+      mention({ text: "<@UBOT> and staging?", ts: "1700000000.001200", thread_ts: "1700000000.001100" }),
+    );
+    await eventually(finalUpdate);
+    expect(backend.calls.map((c) => c.body)).toEqual([
+      { question: "and staging?", conversationId: EXPIRED_CONVERSATION },
+      {
+        question:
+          "Earlier in this conversation:\nUser: how do I rotate the prod db password?\nAssistant: Use vault [1].\n\nCurrent question: and staging?",
+      },
+    ]);
+  });
+
   it("answers a retried event once", async () => {
     const first = postEvent(mention(), { eventId: "EvDup" });
     const retry = postEvent(mention(), {
@@ -289,15 +430,26 @@ describe("Slack bot over the real Bolt HTTP receiver", () => {
     backend.calls.length = 0;
     await click("isa_feedback_down", trace, "down");
     const offer = await eventually(() => slack.calls.find((c) => c.method === "/respond/down"));
-    expect(backend.calls.map((c) => c.path)).toEqual(["/v1/feedback", "/v1/projects"]);
+    expect(backend.calls.map((c) => c.path)).toEqual([
+      "/v1/feedback",
+      "/v1/owners?path=services%2Fbilling%2Fdocs%2Frefunds.md&source=acme",
+    ]);
+    expect(backend.calls[1]?.token).toBe("tok-public");
     expect(offer.args.blocks).toEqual(
-      offerOwnersBlocks(sampleProjects[0] as Project, "how are refunds booked?"),
+      offerOwnersBlocks({ name: "billing", owners: ["team-billing"] }, "how are refunds booked?", {
+        threadTs: "1700000000.000600",
+      }),
     );
-    const value = JSON.stringify({ q: "how are refunds booked?", p: "billing", o: ["team-billing"] });
+    const value = JSON.stringify({
+      q: "how are refunds booked?",
+      p: "billing",
+      o: ["team-billing"],
+      t: "1700000000.000600",
+    });
     expect(JSON.stringify(offer.args.blocks)).toContain(JSON.stringify(value).slice(1, -1));
 
     slack.calls.length = 0;
-    await click("isa_ask_owners", value, "owners", { thread_ts: "1700000000.000600" });
+    await click("isa_ask_owners", value, "owners");
     const tagged = await eventually(() => slack.apiCalls().find((c) => c.method === "chat.postMessage"));
     expect(tagged.args).toMatchObject({
       channel: "CGEN",

@@ -1,6 +1,6 @@
 // The Bolt app: listeners translate Slack events into API calls (through @isa/core's client) and answers into
 // Block Kit. No business rules live here: who may read what is the API's job, given the audience's token.
-import type { ApiClient } from "@isa/core";
+import type { AnswerPayload, ApiClient } from "@isa/core";
 import { AppError, toAppError } from "@isa/core";
 import {
   App,
@@ -11,9 +11,10 @@ import {
   LogLevel,
   SocketModeReceiver,
 } from "@slack/bolt";
-import { answerInThread, stripMentions, threadHistory } from "./answerInThread.js";
+import { answerInThread, stripMentions, threadContext } from "./answerInThread.js";
 import { type Audience, resolveAudience, userDirectory } from "./audience.js";
 import {
+  ACTION_OPEN_VSCODE,
   ACTION_RETRY,
   ACTION_SHARE,
   decodeRetry,
@@ -27,7 +28,13 @@ import type { BotConfig } from "./config.js";
 import { normalizeGroups } from "./config.js";
 import { createDeduper } from "./dedupe.js";
 import { registerFeedback } from "./feedback.js";
-import { createAnswerMemory } from "./owners.js";
+import {
+  ABSTAINED_INTRO,
+  createAnswerMemory,
+  lookupOwners,
+  offerOwnersBlocks,
+  topDocument,
+} from "./owners.js";
 import { streamInThread } from "./streamInThread.js";
 
 export interface BuildBotOptions {
@@ -41,6 +48,7 @@ export interface BuildBotOptions {
     | "updateIntervalMs"
     | "streaming"
     | "owners"
+    | "vscodeUriScheme"
   >;
   /** The API client that asks with the given audience's access (see audience.ts). */
   readonly apiClientFor: (audience: Audience) => ApiClient;
@@ -164,8 +172,8 @@ function wire(app: App, opts: BuildBotOptions): App {
     }
     try {
       const audience = await resolveAudience(config, groupsOf, args);
-      const history = args.threadTs
-        ? await threadHistory({
+      const thread = args.threadTs
+        ? await threadContext({
             client: args.client,
             channel: args.channel,
             threadTs: args.threadTs,
@@ -173,18 +181,21 @@ function wire(app: App, opts: BuildBotOptions): App {
             botUserId: args.botUserId,
             botId: args.botId,
           })
-        : [];
+        : { turns: [] };
+      const api = opts.apiClientFor(audience);
       const answerIn = config.streaming === "chat-stream" ? streamInThread : answerInThread;
       const answer = await answerIn({
         client: args.client,
-        api: opts.apiClientFor(audience),
+        api,
         logger: args.logger,
         channel: args.channel,
         threadTs,
         questionTs: args.ts,
         question,
-        history,
+        history: thread.turns,
+        conversationId: thread.conversationId,
         sourceUrlTemplate: config.sourceUrlTemplate,
+        vscodeUriScheme: config.vscodeUriScheme,
         updateIntervalMs: config.updateIntervalMs,
         recipientTeamId: args.teamId,
         recipientUserId: args.user,
@@ -205,6 +216,9 @@ function wire(app: App, opts: BuildBotOptions): App {
           text: PRIVATE_HINT,
         });
       }
+      if (answer?.abstained) {
+        await offerOwners({ ...args, api, answer, question, threadTs });
+      }
     } catch (err) {
       // Failures before or around the placeholder (history, token lookup, Slack itself): still say so visibly.
       const e = toAppError(err);
@@ -217,6 +231,39 @@ function wire(app: App, opts: BuildBotOptions): App {
           blocks: errorBlocks(e, { q: question, t: threadTs, m: args.ts }),
         })
         .catch((e2: unknown) => args.logger.error("could not post the error message", e2));
+    }
+  }
+
+  /**
+   * An abstained answer: the asker alone is offered to tag the owners of the closest document's project (asked with
+   * the same audience, so the offer names only what the answer's readers may see). The asker decides whether to
+   * ping a team; a failed lookup just means no offer.
+   */
+  async function offerOwners(args: {
+    client: App["client"];
+    logger: Logger;
+    api: ApiClient;
+    channel: string;
+    user: string;
+    answer: AnswerPayload;
+    question: string;
+    threadTs: string;
+  }): Promise<void> {
+    const doc = topDocument(args.answer);
+    if (!doc) return;
+    try {
+      const offer = await lookupOwners(args.api, doc);
+      if (!offer) return;
+      await args.client.chat.postEphemeral({
+        channel: args.channel,
+        user: args.user,
+        thread_ts: args.threadTs,
+        text: `${ABSTAINED_INTRO} ${offer.name} is owned by ${offer.owners.join(", ")}.`,
+        blocks: offerOwnersBlocks(offer, args.question, { intro: ABSTAINED_INTRO, threadTs: args.threadTs }),
+      });
+    } catch (err) {
+      const e = toAppError(err);
+      args.logger.warn(`owners lookup failed: ${e.code} ${e.message}`);
     }
   }
 
@@ -280,6 +327,7 @@ function wire(app: App, opts: BuildBotOptions): App {
         text: a.answer,
         blocks: ephemeralAnswerBlocks(a, {
           sourceUrlTemplate: config.sourceUrlTemplate,
+          vscodeUriScheme: config.vscodeUriScheme,
           question: args.question,
         }),
       });
@@ -302,6 +350,11 @@ function wire(app: App, opts: BuildBotOptions): App {
     audienceOf: (where) => resolveAudience(config, groupsOf, where),
     memory,
     owners: config.owners ?? {},
+  });
+
+  // The "Continue in VS Code" link opens on the user's machine; Slack still reports the click, which needs an ack.
+  app.action(ACTION_OPEN_VSCODE, async ({ ack }) => {
+    await ack();
   });
 
   app.action<BlockAction<ButtonAction>>(

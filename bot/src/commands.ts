@@ -13,7 +13,8 @@ export const HELP_TEXT = [
   "• DM me to ask with your own access.",
   "• `/ask <question>` — a private answer, only you see it.",
   "• `/project <name or topic>` — owners, repo and docs of a project.",
-  "• 👍/👎 under an answer tell us how it did.",
+  "• 👍/👎 under an answer tell us how it did; when I can't answer, I offer to ask the owning team.",
+  "• *Continue in VS Code* under an answer picks the conversation up in the editor.",
 ].join("\n");
 
 const MAX_PROJECTS = 5;

@@ -33,6 +33,10 @@ describe("loadBotConfig", () => {
     expect(c.channels).toEqual({ CENG: ["engineering"] });
     expect(c.apiUrl).toBe("http://127.0.0.1:8080");
     expect(c.updateIntervalMs).toBe(1000);
+    expect(c.vscodeUriScheme).toBe("vscode");
+    expect(loadBotConfig({ ...env, VSCODE_URI_SCHEME: "vscode-insiders" }, () => FILE).vscodeUriScheme).toBe(
+      "vscode-insiders",
+    );
     expect(Object.isFrozen(c)).toBe(true);
   });
 
@@ -40,6 +44,9 @@ describe("loadBotConfig", () => {
     expect(() => loadBotConfig({ ...env, SLACK_BOT_TOKEN: "xoxp-1" }, () => FILE)).toThrow(/SLACK_BOT_TOKEN/);
     expect(() => loadBotConfig({ ...env, ISA_TOKEN_ENG: undefined }, () => FILE)).toThrow(/ISA_TOKEN_ENG/);
     expect(() => loadBotConfig(env, () => "audiences: []")).toThrow(/ISA_BOT_CONFIG/);
+    expect(() => loadBotConfig({ ...env, VSCODE_URI_SCHEME: "javascript:alert(1)//" }, () => FILE)).toThrow(
+      /VSCODE_URI_SCHEME/,
+    );
     expect(() => loadBotConfig({ ...env, SLACK_SIGNING_SECRET: undefined }, () => FILE)).toThrow(
       /SLACK_SIGNING_SECRET/,
     );

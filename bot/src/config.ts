@@ -51,6 +51,8 @@ export interface BotConfig {
   readonly updateIntervalMs: number;
   /** `update`: a "Thinking…" message edited by `chat.update`; `chat-stream`: Slack's streaming messages. */
   readonly streaming?: "update" | "chat-stream" | undefined;
+  /** Scheme of the "Continue in VS Code" link: `vscode` (default), `vscode-insiders`, `cursor`, … */
+  readonly vscodeUriScheme?: string | undefined;
   readonly port: number;
 }
 
@@ -68,6 +70,10 @@ const envSchema = z.object({
   ISA_BOT_UPDATE_MS: z.coerce.number().int().min(0).default(1000),
   ISA_BOT_STREAMING: z.enum(["update", "chat-stream"]).default("update"),
   ISA_BOT_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  VSCODE_URI_SCHEME: z
+    .string()
+    .regex(/^[a-z][a-z0-9+.-]{0,31}$/, "must be a URI scheme such as vscode or vscode-insiders")
+    .default("vscode"),
 });
 
 /** Sorted, de-duplicated, always including `public` (every principal is in it). */
@@ -124,6 +130,7 @@ export function loadBotConfig(
     owners: f.data.owners,
     updateIntervalMs: e.data.ISA_BOT_UPDATE_MS,
     streaming: e.data.ISA_BOT_STREAMING,
+    vscodeUriScheme: e.data.VSCODE_URI_SCHEME,
     port: e.data.ISA_BOT_PORT,
   });
 }

@@ -1,5 +1,5 @@
-// 👍/👎 on an answer: recorded through /v1/feedback; on 👎, when the bot remembers the answer, the project owning
-// its top source is looked up and the asker is offered to tag the owners in the thread.
+// 👍/👎 on an answer: recorded through /v1/feedback; on 👎, when the bot remembers the answer, the owners of its
+// top source are looked up (/v1/owners) and the clicker is offered to tag them in the thread.
 import type { ApiClient } from "@isa/core";
 import { toAppError } from "@isa/core";
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
@@ -10,8 +10,8 @@ import {
   type AnswerMemory,
   askOwnersText,
   decodeAskOwners,
+  lookupOwners,
   offerOwnersBlocks,
-  owningProject,
 } from "./owners.js";
 
 export interface FeedbackDeps {
@@ -36,14 +36,14 @@ export function registerFeedback(app: App, deps: FeedbackDeps): void {
         await api.feedback({ traceId, rating });
         const remembered = rating === "down" ? deps.memory.get(traceId) : undefined;
         if (remembered?.top) {
-          // Same audience as the answer's place, so only projects everyone there may see are named.
-          const project = owningProject(await api.projects(), remembered.top);
-          if (project) {
+          // Same audience as the answer's place, so only ownership files everyone there may read are used.
+          const offer = await lookupOwners(api, remembered.top);
+          if (offer) {
             await respond({
               response_type: "ephemeral",
               replace_original: false,
-              text: `Thanks — noted. ${project.name} is owned by ${project.owners.join(", ")}.`,
-              blocks: offerOwnersBlocks(project, remembered.question),
+              text: `Thanks — noted. ${offer.name} is owned by ${offer.owners.join(", ")}.`,
+              blocks: offerOwnersBlocks(offer, remembered.question, { threadTs: remembered.threadTs }),
             });
             return;
           }
@@ -70,8 +70,8 @@ export function registerFeedback(app: App, deps: FeedbackDeps): void {
       const channel = body.channel?.id;
       // The offer is ephemeral, so Slack sends no message; the thread is found from the container.
       const container = body.container as { thread_ts?: string; message_ts?: string } | undefined;
-      const threadTs = container?.thread_ts ?? container?.message_ts;
       if (!v || !channel) return;
+      const threadTs = v.t ?? container?.thread_ts ?? container?.message_ts;
       try {
         await client.chat.postMessage({
           channel,

@@ -3,8 +3,8 @@
 // then the stream stopped with the sources and 👍/👎 blocks — or with a friendly error and a retry button.
 import type { AnswerPayload } from "@isa/core";
 import { toAppError } from "@isa/core";
-import type { ThreadAnswerInput } from "./answerInThread.js";
-import { answerBlocks, errorBlocks, errorText } from "./blocks.js";
+import { askInThread, type ThreadAnswerInput } from "./answerInThread.js";
+import { answerBlocks, answerMetadata, errorBlocks, errorText } from "./blocks.js";
 
 export interface StreamAnswerInput extends ThreadAnswerInput {
   /** Required by Slack outside DMs: who the streamed message is for. */
@@ -37,14 +37,15 @@ export async function streamInThread(input: StreamAnswerInput): Promise<AnswerPa
       });
   };
   try {
-    const answer = await input.api.ask(input.question, {
-      ...(input.history && input.history.length > 0 ? { history: input.history } : {}),
-      onToken,
-    });
+    const answer = await askInThread(input.api, input, { onToken });
     await chain;
     if (slackError) throw slackError;
-    const footer = answerBlocks(answer, { sourceUrlTemplate: input.sourceUrlTemplate }).slice(1);
-    await streamer.stop({ ...(streamed ? {} : { markdown_text: answer.answer }), blocks: footer });
+    const footer = answerBlocks(answer, input).slice(1);
+    await streamer.stop({
+      ...(streamed ? {} : { markdown_text: answer.answer }),
+      blocks: footer,
+      metadata: answerMetadata(answer),
+    });
     return answer;
   } catch (err) {
     await chain;

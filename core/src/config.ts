@@ -18,6 +18,10 @@ export const envSchema = z.object({
   ISA_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   ISA_MAX_FILE_BYTES: int(1, 1 << 30).default(2 * 1024 * 1024),
   ISA_DEFAULT_GROUPS: csv.default(["public"]),
+  ISA_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// or postgresql:// connection URL")
+    .optional(),
   EMBED_MODEL: z.enum(["all-MiniLM-L6-v2"]).default("all-MiniLM-L6-v2"),
   EMBED_DEVICE: z.enum(["cpu", "cuda"]).default("cpu"),
   EMBED_BATCH_SIZE: int(1, 1024).default(32),
@@ -52,6 +56,18 @@ export const envSchema = z.object({
   ISA_OIDC_AUDIENCE: z.string().min(1).optional(),
   ISA_OIDC_JWKS_URL: z.string().url().optional(),
   ISA_OIDC_GROUPS_CLAIM: z.string().min(1).default("groups"),
+  ISA_MCP_GROUPS: csv.default([]),
+  ISA_MCP_PUBLIC_URL: z.string().url().optional(),
+  ISA_AGENT_URLS: z
+    .string()
+    .regex(
+      /^\s*(docs|dev)=https?:\/\/[^\s,]+\s*(,\s*(docs|dev)=https?:\/\/[^\s,]+\s*)*,?\s*$/,
+      "expected docs=URL,dev=URL",
+    )
+    .optional(),
+  ISA_MCP_FILES_URL: z.string().url().optional(),
+  ISA_MCP_GIT_URL: z.string().url().optional(),
+  ISA_AGENT_ROUTER: z.enum(["auto", "scores", "llm"]).default("auto"),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -59,6 +75,8 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config {
   readonly dataDir: string;
   readonly modelsDir: string;
+  /** PostgreSQL for conversations and A2A tasks; unset → kept in memory (lost on restart). */
+  readonly databaseUrl: string | undefined;
   readonly logLevel: Env["ISA_LOG_LEVEL"];
   readonly ingest: { readonly maxFileBytes: number; readonly defaultGroups: readonly string[] };
   readonly embed: {
@@ -114,6 +132,21 @@ export interface Config {
         }
       | undefined;
   };
+  readonly agents: {
+    /** `docs=URL,dev=URL`: root delegates those agents' answers over A2A (unset: in process). */
+    readonly urls: string | undefined;
+    /** Streamable HTTP MCP endpoints the dev agent calls with the caller's token (unset: no such tools). */
+    readonly mcpFilesUrl: string | undefined;
+    readonly mcpGitUrl: string | undefined;
+    /** How root picks an agent: `scores` (retrieval scores), `llm` (the model), `auto` (llm iff it calls tools). */
+    readonly router: Env["ISA_AGENT_ROUTER"];
+  };
+  readonly mcp: {
+    /** Groups of the local user for `isa mcp … ` over stdio (`public` is always added). */
+    readonly stdioGroups: readonly string[];
+    /** The MCP endpoint's public URL (RFC 9728 `resource`); unset → derived from each request's Host. */
+    readonly publicUrl: string | undefined;
+  };
 }
 
 function deepFreeze<T>(o: T): T {
@@ -150,6 +183,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   return deepFreeze<Config>({
     dataDir,
     modelsDir: e.ISA_MODELS_DIR ?? `${dataDir}/models`,
+    databaseUrl: e.ISA_DATABASE_URL,
     logLevel: e.ISA_LOG_LEVEL,
     ingest: { maxFileBytes: e.ISA_MAX_FILE_BYTES, defaultGroups: e.ISA_DEFAULT_GROUPS },
     embed: {
@@ -198,6 +232,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
               groupsClaim: e.ISA_OIDC_GROUPS_CLAIM,
             }
           : undefined,
+    },
+    mcp: { stdioGroups: e.ISA_MCP_GROUPS, publicUrl: e.ISA_MCP_PUBLIC_URL },
+    agents: {
+      urls: e.ISA_AGENT_URLS,
+      mcpFilesUrl: e.ISA_MCP_FILES_URL,
+      mcpGitUrl: e.ISA_MCP_GIT_URL,
+      router: e.ISA_AGENT_ROUTER,
     },
   });
 }

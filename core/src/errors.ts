@@ -29,6 +29,11 @@ export const ERROR_CATALOG = {
     httpStatus: 503,
     message: "The assistant's API cannot be reached or answered with an invalid response.",
   },
+  CONVERSATION_FULL: {
+    httpStatus: 409,
+    message: "The conversation has reached its turn limit; start a new one.",
+  },
+  DATABASE_UNAVAILABLE: { httpStatus: 503, message: "The database cannot be reached or queried." },
   SHUTTING_DOWN: { httpStatus: 503, message: "The server is shutting down; retry shortly." },
   INTERNAL: { httpStatus: 500, message: "An unexpected internal error occurred." },
 } as const satisfies Record<string, { httpStatus: number; message: string }>;

@@ -1,5 +1,5 @@
 // Ports: the interfaces adapters implement at the edge (LanceDB, Qdrant, onnxruntime, llama.cpp, OpenAI, MLflow).
-import type { Chunk, EmbeddedChunk, Principal, ScoredChunk } from "./domain.js";
+import type { Chunk, Citation, EmbeddedChunk, Principal, ScoredChunk } from "./domain.js";
 
 export interface Embedder {
   /** Model id, e.g. `all-MiniLM-L6-v2`. Stored with the index so a model change forces a re-embed. */
@@ -51,8 +51,27 @@ export interface VectorStore {
 }
 
 export interface ChatMessage {
-  readonly role: "system" | "user" | "assistant";
+  /** `tool`: the result of a tool call the model asked for (`toolCallId` names it). */
+  readonly role: "system" | "user" | "assistant" | "tool";
   readonly content: string;
+  /** Tool calls the assistant asked for in this turn (OpenAI tools format). */
+  readonly toolCalls?: readonly ToolCall[];
+  /** For `role: "tool"`: the id of the call this message answers. */
+  readonly toolCallId?: string;
+}
+
+/** A function the model may call; `parameters` is a JSON Schema object. */
+export interface ToolSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly parameters: Readonly<Record<string, unknown>>;
+}
+
+/** A function call the model made; `arguments` is the model's raw JSON text. */
+export interface ToolCall {
+  readonly id: string;
+  readonly name: string;
+  readonly arguments: string;
 }
 
 export interface ChatRequest {
@@ -61,6 +80,10 @@ export interface ChatRequest {
   readonly temperature?: number;
   readonly stop?: readonly string[];
   readonly signal?: AbortSignal;
+  /** Functions the model may call (only for an Llm whose `supports.tools` is true). */
+  readonly tools?: readonly ToolSpec[];
+  /** Constrain the output to JSON matching this schema (only where `supports.jsonSchema` is true). */
+  readonly jsonSchema?: Readonly<Record<string, unknown>>;
 }
 
 export interface TokenUsage {
@@ -71,11 +94,71 @@ export interface TokenUsage {
 /** A piece of a streamed completion: text deltas, then one `done`. */
 export type ChatDelta =
   | { readonly type: "token"; readonly text: string }
-  | { readonly type: "done"; readonly finishReason: string; readonly usage?: TokenUsage };
+  | {
+      readonly type: "done";
+      readonly finishReason: string;
+      readonly usage?: TokenUsage;
+      /** Tool calls of this completion, assembled from the stream (finishReason `tool_calls`). */
+      readonly toolCalls?: readonly ToolCall[];
+    };
 
 export interface Llm {
   readonly modelId: string;
+  /** Optional request features this adapter honours; absent means plain chat only. */
+  readonly supports?: { readonly tools?: boolean; readonly jsonSchema?: boolean };
   stream(req: ChatRequest): AsyncIterable<ChatDelta>;
+  close(): Promise<void>;
+}
+
+/** One question and its answer in a conversation (citations in their wire form, so a record is plain JSON). */
+export interface ConversationTurnRecord {
+  readonly question: string;
+  readonly answer: string;
+  readonly citations: readonly Citation[];
+  readonly abstained: boolean;
+  readonly traceId: string;
+  /** ISO 8601, UTC. */
+  readonly at: string;
+}
+
+export interface ConversationRecord {
+  readonly id: string;
+  /** ISO 8601, UTC. */
+  readonly createdAt: string;
+  /**
+   * The union of the groups of every principal who added a turn. A principal may read or continue the
+   * conversation iff its groups include every one of these (an answer may quote documents only they can read).
+   */
+  readonly audience: readonly string[];
+  /** Oldest first. */
+  readonly turns: readonly ConversationTurnRecord[];
+}
+
+export interface ConversationAppend {
+  readonly id: string;
+  readonly turn: ConversationTurnRecord;
+  /** The groups of the principal adding the turn: checked against the audience, then added to it. */
+  readonly groups: readonly string[];
+  /** true: a new conversation (the id must be unused); false: an existing one (missing → `not-found`). */
+  readonly create: boolean;
+  readonly maxTurns: number;
+}
+
+export type ConversationAppendResult =
+  | { readonly ok: true; readonly conversation: ConversationRecord }
+  | { readonly ok: false; readonly reason: "not-found" | "not-visible" | "full" | "exists" };
+
+/**
+ * Conversations of the HTTP API (in memory, or PostgreSQL with ISA_DATABASE_URL). `append` checks visibility and
+ * the turn cap and writes in one step, so two principals adding turns at once cannot slip past either check.
+ * A2A tasks use @a2a-js/sdk's own `TaskStore` port (core imports no SDK); the backend implements both.
+ */
+export interface ConversationStore {
+  /** The conversation whoever asks (callers apply the audience rule), or undefined. */
+  get(id: string): Promise<ConversationRecord | undefined>;
+  append(input: ConversationAppend): Promise<ConversationAppendResult>;
+  /** Stores behind a server: resolves when it answers (readiness probes); absent when always ready (memory). */
+  ping?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -12,7 +12,12 @@ export type { GitLimits, Repo } from "./git/gitRunner.js";
 export { DEFAULT_GIT_LIMITS, makeRepos } from "./git/gitRunner.js";
 export type { GitContext } from "./git/gitServer.js";
 export { createGitServer } from "./git/gitServer.js";
-export type { Authenticator, HttpHandler, HttpHandlerOptions } from "./http/httpHandler.js";
+export type {
+  Authenticator,
+  HttpHandler,
+  HttpHandlerOptions,
+  ResourceMetadataOptions,
+} from "./http/httpHandler.js";
 export { createHttpHandler, DEFAULT_ALLOWED_HOSTS } from "./http/httpHandler.js";
 export type { Listening } from "./http/listen.js";
 export { listenHttp } from "./http/listen.js";

@@ -1,14 +1,12 @@
 // The three A2A agents behind one interface: docs (markdown/text chunks), dev (code/config chunks) and root, which
-// routes each question to one of them. All answer in process through the same answerer the API uses, with the
-// caller's Principal for retrieval. Routing heuristic (root): retrieve the question with each agent's kinds and
-// pick the agent whose best dense cosine (the signal abstention uses) is higher; ties and empty results go to docs.
-// Root can delegate the answer to remote docs/dev agents (remote.ts: the A2A client, forwarding the caller's bearer
-// token); routing and the executor above stay the same.
+// decides between them (and the project catalog). They run as an ADK agent tree (../agents/, createInProcessAgents
+// in inProcess.ts), with the caller's Principal in the session state for every tool. The score routing heuristic
+// lives here: retrieve the question with each agent's kinds and pick the agent whose best dense cosine (the signal
+// abstention uses) is higher; ties and empty results go to docs. Root can delegate the answer to remote docs/dev
+// agents (remote.ts: the A2A client, forwarding the caller's bearer token) under the same code path.
 import type { Answer, DocumentKind, Principal } from "@isa/core";
-import type { AnswerOptions, AnswerRetriever } from "../answer/index.js";
-import { createAnswerer } from "../answer/index.js";
+import type { AnswerOptions } from "../answer/index.js";
 import type { RetrievalResult, Retriever } from "../retrieval/index.js";
-import type { Runtime } from "../runtime.js";
 
 export type AgentId = "docs" | "dev" | "root";
 /** The agents that answer themselves (root delegates to one of them). */
@@ -29,8 +27,8 @@ export interface RouteDecision {
 
 export interface AgentAnswer {
   readonly result: Answer;
-  /** The agent whose retrieval produced the answer. */
-  readonly answeredBy: LeafAgentId;
+  /** The agent whose retrieval produced the answer (root: answered itself, e.g. from the project catalog). */
+  readonly answeredBy: AgentId;
   /** Set when the root agent routed the question. */
   readonly route?: RouteDecision;
 }
@@ -98,8 +96,9 @@ export const AGENT_SPECS: Readonly<Record<AgentId, AgentSpec>> = {
     id: "root",
     name: "innersource-assistant",
     description:
-      "Entry point: routes each question to the docs agent or the dev agent (whichever finds closer evidence) " +
-      "and returns its cited answer.",
+      "Entry point: hands each question to the docs agent or the dev agent (whichever finds closer evidence, or " +
+      "the model's choice when one is configured) and returns its cited answer; lists projects and their owners " +
+      "from the catalog.",
     skills: [
       {
         id: "ask",
@@ -109,19 +108,17 @@ export const AGENT_SPECS: Readonly<Record<AgentId, AgentSpec>> = {
         tags: ["router", "docs", "code", "citations"],
         examples: ["How does the deploy pipeline promote staging?", "Where is the HTTP client configured?"],
       },
+      {
+        id: "projects",
+        name: "Project discovery",
+        description:
+          "Which projects exist, what they do and who owns them (catalog-info.yaml, else README and CODEOWNERS).",
+        tags: ["projects", "owners", "catalog"],
+        examples: ["Which projects do we have?", "Who owns the billing service?"],
+      },
     ],
   },
 };
-
-/** Retrieve with one agent's kinds. */
-function scopedRetriever(retriever: Retriever, kinds: readonly DocumentKind[]): AnswerRetriever {
-  return { retrieve: (q, o) => retriever.retrieve(q, { principal: o.principal, k: o.k, kinds }) };
-}
-
-/** A retriever that hands back an already computed result (root: no second retrieval after routing). */
-function fixedResult(result: RetrievalResult): AnswerRetriever {
-  return { retrieve: async () => result };
-}
 
 /** Root's routing decision from both agents' retrievals for the same question and principal. */
 export function decideRoute(docs: RetrievalResult, dev: RetrievalResult): RouteDecision {
@@ -141,48 +138,4 @@ export async function route(
     retriever.retrieve(question, { principal, k, kinds: AGENT_KINDS.dev }),
   ]);
   return { decision: decideRoute(docs, dev), results: { docs, dev } };
-}
-
-/**
- * The backends of the three agents over one runtime. With `delegates`, root still routes on this runtime's index
- * but the chosen agent answers remotely (the A2A client); without, everything answers in process.
- */
-export function createInProcessAgents(
-  runtime: Runtime,
-  delegates: Partial<Record<LeafAgentId, AgentBackend>> = {},
-): Record<AgentId, AgentBackend> {
-  const config = runtime.config;
-  const answerWith = async (retriever: AnswerRetriever, question: string, opts: AnswerOptions) => {
-    const llm = await runtime.llm();
-    return createAnswerer({ llm, retriever, config }).answer(question, opts);
-  };
-  const leaf = (id: LeafAgentId): AgentBackend => ({
-    async answer(question, opts) {
-      const retriever = scopedRetriever(await runtime.retriever(), AGENT_KINDS[id]);
-      return { result: await answerWith(retriever, question, opts), answeredBy: id };
-    },
-  });
-  return {
-    docs: leaf("docs"),
-    dev: leaf("dev"),
-    root: {
-      async answer(question, opts) {
-        const q = question.trim();
-        const retriever = await runtime.retriever();
-        // An empty question is refused by the answerer; do not retrieve for it.
-        if (q === "")
-          return { result: await answerWith(fixedResult(emptyResult()), q, opts), answeredBy: "docs" };
-        const { decision, results } = await route(retriever, q, opts.principal, config.retrieval.topK);
-        opts.signal?.throwIfAborted();
-        const remote = delegates[decision.agent];
-        if (remote) return { ...(await remote.answer(q, opts)), route: decision };
-        const result = await answerWith(fixedResult(results[decision.agent]), q, opts);
-        return { result, answeredBy: decision.agent, route: decision };
-      },
-    },
-  };
-}
-
-function emptyResult(): RetrievalResult {
-  return { hits: [], bestDenseScore: -1, timings: { embedMs: 0, denseMs: 0, lexicalMs: 0, fuseMs: 0 } };
 }

@@ -8,9 +8,10 @@ export type {
   LeafAgentId,
   RouteDecision,
 } from "./agents.js";
-export { AGENT_IDS, AGENT_KINDS, AGENT_SPECS, createInProcessAgents, decideRoute, route } from "./agents.js";
+export { AGENT_IDS, AGENT_KINDS, AGENT_SPECS, decideRoute, route } from "./agents.js";
 export { agentCard } from "./card.js";
 export { answerData, createAgentExecutor, PrincipalUser, questionOf } from "./executor.js";
+export { createInProcessAgents } from "./inProcess.js";
 export type { RemoteAgentOptions } from "./remote.js";
 export { answerOfTask, createRemoteAgent, parseAgentUrls } from "./remote.js";
 export type { A2aAppOptions, A2aDeps, A2aStartOptions, RunningA2aServer } from "./server.js";

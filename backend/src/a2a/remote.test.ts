@@ -5,7 +5,7 @@ import type { Task } from "@a2a-js/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestCorpus } from "../api/testkit/harness.js";
 import { mayRead, testParts, USERS } from "../api/testkit/harness.js";
-import { createInProcessAgents } from "./agents.js";
+import { createInProcessAgents } from "./inProcess.js";
 import { createRemoteAgent, parseAgentUrls } from "./remote.js";
 import type { RunningA2aServer } from "./server.js";
 import { startA2aServer } from "./server.js";

@@ -7,7 +7,8 @@ import type { Server } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AgentCard } from "@a2a-js/sdk";
-import { DefaultRequestHandler, InMemoryTaskStore } from "@a2a-js/sdk/server";
+import type { TaskStore } from "@a2a-js/sdk/server";
+import { DefaultRequestHandler } from "@a2a-js/sdk/server";
 import { agentCardHandler, jsonRpcHandler } from "@a2a-js/sdk/server/express";
 import type { Config } from "@isa/core";
 import { AppError, isAppError } from "@isa/core";
@@ -16,11 +17,13 @@ import express from "express";
 import type { Logger } from "pino";
 import type { Authenticator } from "../auth/index.js";
 import { bearerToken } from "../auth/index.js";
+import { defaultTaskStore } from "../persistence/index.js";
 import type { Runtime } from "../runtime.js";
 import type { AgentBackend, AgentId } from "./agents.js";
-import { AGENT_IDS, AGENT_SPECS, createInProcessAgents } from "./agents.js";
+import { AGENT_IDS, AGENT_SPECS } from "./agents.js";
 import { agentCard } from "./card.js";
 import { createAgentExecutor, PrincipalUser } from "./executor.js";
+import { createInProcessAgents } from "./inProcess.js";
 
 export const AGENT_CARD_PATH = "/.well-known/agent-card.json";
 
@@ -30,6 +33,8 @@ export interface A2aDeps {
   readonly logger?: Logger;
   /** Replace the in-process backends (tests, or remote delegation later). */
   readonly backends?: Readonly<Record<AgentId, AgentBackend>>;
+  /** Each agent's task store. Default: PostgreSQL with ISA_DATABASE_URL, else in memory (persistence/). */
+  readonly taskStores?: (agent: AgentId) => TaskStore;
 }
 
 export interface A2aAppOptions {
@@ -168,7 +173,8 @@ export function buildA2aApp(config: Config, deps: A2aDeps, opts: A2aAppOptions):
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
-  const backends = deps.backends ?? createInProcessAgents(deps.runtime);
+  const backends =
+    deps.backends ?? createInProcessAgents(deps.runtime, {}, deps.logger ? { logger: deps.logger } : {});
   const principals = new WeakMap<Request, PrincipalUser>();
   const handlers = new Map<AgentId, DefaultRequestHandler>();
   const logger = deps.logger;
@@ -200,7 +206,9 @@ export function buildA2aApp(config: Config, deps: A2aDeps, opts: A2aAppOptions):
     const base = agentPath(id);
     const card = agentCard(AGENT_SPECS[id], `${opts.baseUrl}${base}`);
     const executor = createAgentExecutor(id, backends[id], deps.logger ? { logger: deps.logger } : {});
-    const handler = new DefaultRequestHandler(card, new InMemoryTaskStore(), executor);
+    const tasks =
+      deps.taskStores?.(id) ?? defaultTaskStore(config, id, deps.logger ? { logger: deps.logger } : {});
+    const handler = new DefaultRequestHandler(card, tasks, executor);
     handlers.set(id, handler);
     app.get(`${base}${AGENT_CARD_PATH}`, v1Card(card));
     app.use(

@@ -7,8 +7,9 @@ import { NO_ANSWER_SENTENCE, renderClosest, retrievalAbstention, saysNoAnswer } 
 import { citedNumbers, createCitationFilter, toCitation } from "./citations.js";
 import type { Evidence } from "./extractive.js";
 import { renderEvidence, selectEvidence } from "./extractive.js";
+import { historyMessages, preferExpanded, retrievalQuery } from "./history.js";
 import type { PromptSource, TokenCounter } from "./prompt.js";
-import { buildMessages, fitSources, PROMPT_SCAFFOLD_LINES } from "./prompt.js";
+import { buildMessages, estimateTokens, fitSources, PROMPT_SCAFFOLD_LINES } from "./prompt.js";
 import { createRepeatGuard } from "./repeatGuard.js";
 import { termSet } from "./terms.js";
 import type { AnswererConfig, AnswerOptions, AnswerResult, AnswerRetriever, RetrievalHit } from "./types.js";
@@ -44,7 +45,19 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       if (q === "") throw new AppError("INPUT_INVALID", "The question is empty.");
       opts.signal?.throwIfAborted();
 
-      const retrieved = await retriever.retrieve(q, { principal: opts.principal, k: config.retrieval.topK });
+      const k = config.retrieval.topK;
+      let retrieved = await retriever.retrieve(q, { principal: opts.principal, k });
+      // A follow-up is also searched with the previous question; without history `expanded` is `q` itself.
+      let rq = q;
+      const expanded = retrievalQuery(q, opts.history);
+      if (expanded !== q) {
+        opts.signal?.throwIfAborted();
+        const withContext = await retriever.retrieve(expanded, { principal: opts.principal, k });
+        if (preferExpanded(withContext.bestDenseScore, retrieved.bestDenseScore)) {
+          retrieved = withContext;
+          rq = expanded;
+        }
+      }
       const retrieveMs = performance.now() - t0;
       opts.signal?.throwIfAborted();
       const hits = retrieved.hits.slice(0, config.retrieval.topK);
@@ -82,7 +95,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
 
       if (mode === "extractive") {
         const evidence = selectEvidence(
-          q,
+          rq,
           hits.map((h, i) => ({ n: i + 1, chunk: h.chunk })),
         );
         emit(renderEvidence(evidence));
@@ -94,10 +107,22 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       }
 
       // generate / hybrid
+      // Earlier turns get at most a quarter of the window left after the answer; oldest turns go first.
+      let history = historyMessages(opts.history);
+      const historyBudget = Math.floor((config.llm.contextTokens - config.llm.maxTokens) / 4);
+      let reservedTokens = 0;
+      for (;;) {
+        reservedTokens = 0;
+        // +8 per message: its chat-template role markers.
+        for (const m of history) reservedTokens += (await (countTokens ?? estimateTokens)(m.content)) + 8;
+        if (reservedTokens <= historyBudget || history.length === 0) break;
+        history = history.slice(2);
+      }
       const sources = await fitSources(q, hits, {
         contextTokens: config.llm.contextTokens,
         maxTokens: config.llm.maxTokens,
         ...(countTokens ? { countTokens } : {}),
+        ...(history.length > 0 ? { reservedTokens } : {}),
       });
       const hitOf = (n: number): RetrievalHit | undefined => sources[n - 1]?.hit;
       const exists = (n: number) => n >= 1 && n <= sources.length;
@@ -115,7 +140,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       const tg = performance.now();
       let usage: TokenUsage | undefined;
       for await (const d of llm.stream({
-        messages: buildMessages(q, sources),
+        messages: buildMessages(q, sources, history),
         maxTokens: config.llm.maxTokens,
         temperature: 0,
         stop: STOP,
@@ -150,7 +175,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
         );
 
       if (mode === "hybrid") {
-        const evidence = evidenceFrom(q, sources);
+        const evidence = evidenceFrom(rq, sources);
         // The model gave nothing usable (only loops or prompt echo): the evidence is the answer, as in extractive.
         if (silent && evidence.length > 0) {
           emit(renderEvidence(evidence));

@@ -4,6 +4,13 @@ export { createAnswerer } from "./answerer.js";
 export { citedNumbers, rewriteCitations } from "./citations.js";
 export type { Evidence, EvidenceOptions, EvidenceSource } from "./extractive.js";
 export { renderEvidence, selectEvidence } from "./extractive.js";
+export {
+  FOLLOW_UP_MARGIN,
+  historyMessages,
+  isFollowUp,
+  preferExpanded,
+  retrievalQuery,
+} from "./history.js";
 export type { PromptSource, TokenCounter } from "./prompt.js";
 export { buildMessages, escapeSourceText, estimateTokens, fitSources, SYSTEM_PROMPT } from "./prompt.js";
 export type {
@@ -13,6 +20,7 @@ export type {
   AnswerResult,
   AnswerRetriever,
   AnswerTimings,
+  HistoryTurn,
   RetrievalHit,
   RetrievalResult,
 } from "./types.js";

@@ -82,9 +82,15 @@ function userMessage(question: string, rendered: readonly string[]): string {
   return `${SOURCES_INTRO}\n\n${rendered.join("\n\n")}\n\nQuestion: ${escapeSourceText(question.trim())}\n\n${ANSWER_CUE}`;
 }
 
-export function buildMessages(question: string, sources: readonly PromptSource[]): ChatMessage[] {
+/** `history`: earlier turns as chat messages (see history.ts), placed between the rules and this turn's sources. */
+export function buildMessages(
+  question: string,
+  sources: readonly PromptSource[],
+  history: readonly ChatMessage[] = [],
+): ChatMessage[] {
   return [
     { role: "system", content: SYSTEM_PROMPT },
+    ...history,
     { role: "user", content: userMessage(question, sources.map(renderSource)) },
   ];
 }
@@ -94,6 +100,8 @@ export interface BudgetOptions {
   /** Tokens reserved for the answer. */
   readonly maxTokens: number;
   readonly countTokens?: TokenCounter;
+  /** Tokens already spoken for besides the rules and this turn (earlier turns of a conversation). */
+  readonly reservedTokens?: number;
 }
 
 /**
@@ -107,7 +115,7 @@ export async function fitSources(
 ): Promise<PromptSource[]> {
   const count = opts.countTokens ?? estimateTokens;
   const fixed = (await count(SYSTEM_PROMPT)) + (await count(userMessage(question, []))) + TEMPLATE_OVERHEAD;
-  let budget = opts.contextTokens - opts.maxTokens - fixed;
+  let budget = opts.contextTokens - opts.maxTokens - fixed - (opts.reservedTokens ?? 0);
   if (budget < MIN_PARTIAL_TOKENS) {
     throw new AppError(
       "CONFIG_INVALID",

@@ -31,8 +31,19 @@ export interface AnswererConfig {
 
 export type AnswerMode = Config["llm"]["answerMode"];
 
+/** An earlier question and answer of the same conversation. */
+export interface HistoryTurn {
+  readonly question: string;
+  readonly answer: string;
+}
+
 export interface AnswerOptions {
   readonly principal: Principal;
+  /**
+   * Earlier turns, oldest first. A short or pronoun-led follow-up is retrieved together with the previous question,
+   * and the generating modes see the last turns as chat messages. Absent or empty: a single-turn answer, unchanged.
+   */
+  readonly history?: readonly HistoryTurn[];
   readonly signal?: AbortSignal;
   /**
    * Streamed answer text. The pieces concatenate to exactly the final `answer` (citations already cleaned),

@@ -104,7 +104,14 @@ describe("API", () => {
       }>();
       expect(a.abstained).toBe(false);
       expect(a.citations.map((c) => c.path)).toContain("security/breakglass.md");
-      expect(Object.keys(a).sort()).toEqual(["abstained", "answer", "citations", "closest", "traceId"]);
+      expect(Object.keys(a).sort()).toEqual([
+        "abstained",
+        "answer",
+        "citations",
+        "closest",
+        "conversationId",
+        "traceId",
+      ]);
     });
 
     it("accepts the body of a plain `curl -d` (form content type) as JSON", async () => {
@@ -281,8 +288,11 @@ describe("API", () => {
           "/openapi.json",
           "/readyz",
           "/v1/ask",
+          "/v1/conversations/{id}",
           "/v1/documents/{id}",
           "/v1/feedback",
+          "/v1/lookup",
+          "/v1/owners",
           "/v1/projects",
           "/v1/search",
         ].sort(),

@@ -2,22 +2,26 @@
 // `inject`, `startServer` listens). Cross-cutting concerns live here; routes are thin files under routes/.
 import { randomUUID } from "node:crypto";
 import rateLimit from "@fastify/rate-limit";
-import type { Config } from "@isa/core";
+import type { Config, ConversationStore } from "@isa/core";
 import { AppError } from "@isa/core";
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from "fastify";
 import Fastify, { LogController } from "fastify";
 import type { Logger } from "pino";
 import { pino } from "pino";
 import type { Authenticator } from "../auth/index.js";
+import { defaultConversationStore } from "../persistence/index.js";
 import type { Runtime } from "../runtime.js";
 import type { ApiContext } from "./context.js";
 import { principalOf, setPrincipal } from "./context.js";
 import { createErrorHandler } from "./errors.js";
+import { registerLookup } from "./lookup.js";
 import type { ApiMetrics } from "./metrics.js";
 import { createApiMetrics } from "./metrics.js";
 import { registerAsk } from "./routes/ask.js";
+import { registerConversations } from "./routes/conversations.js";
 import { registerDocuments } from "./routes/documents.js";
 import { registerFeedback } from "./routes/feedback.js";
+import { registerOwners } from "./routes/owners.js";
 import { registerProbes } from "./routes/probes.js";
 import { registerProjects } from "./routes/projects.js";
 import { registerSearch } from "./routes/search.js";
@@ -29,6 +33,11 @@ export interface AppDeps {
   readonly logger?: Logger;
   /** Default: a fresh registry with process metrics. */
   readonly metrics?: ApiMetrics;
+  /**
+   * Default: PostgreSQL at ISA_DATABASE_URL (schema created at start), else in memory; either is closed with the
+   * app. A store given here is its owner's to close.
+   */
+  readonly conversations?: ConversationStore;
 }
 
 const contexts = new WeakMap<FastifyInstance, ApiContext>();
@@ -62,10 +71,12 @@ const isPublic = (request: FastifyRequest) => (request.routeOptions.config as Ro
 export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   const logger = deps.logger ?? defaultLogger(config);
   const metrics = deps.metrics ?? createApiMetrics();
+  const conversations = deps.conversations ?? defaultConversationStore(config, logger);
   const ctx: ApiContext = {
     config,
     runtime: deps.runtime,
     metrics,
+    conversations,
     inflight: new Set(),
     closing: false,
     activeRequests: 0,
@@ -95,6 +106,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   });
 
   app.setErrorHandler(errorHandler);
+  if (!deps.conversations) app.addHook("onClose", () => conversations.close());
   app.setNotFoundHandler(() => {
     throw new AppError("NOT_FOUND");
   });
@@ -163,10 +175,13 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   void app.register(async (api) => {
     registerProbes(api, ctx);
     registerAsk(api, ctx);
+    registerConversations(api, ctx);
     registerSearch(api, ctx);
     registerDocuments(api, ctx);
     registerFeedback(api, ctx);
     registerProjects(api, ctx);
+    registerOwners(api, ctx);
+    registerLookup(api, ctx);
   });
   contexts.set(app, ctx);
   return app;

@@ -2,7 +2,7 @@
 // augmenting fastify's request type, which would leak into every other fastify user in the process) and the set
 // of in-flight answers that graceful shutdown waits for or aborts.
 import { randomBytes } from "node:crypto";
-import type { Config, Principal } from "@isa/core";
+import type { Config, ConversationStore, Principal } from "@isa/core";
 import { AppError } from "@isa/core";
 import type { FastifyRequest } from "fastify";
 import type { Runtime } from "../runtime.js";
@@ -12,6 +12,8 @@ export interface ApiContext {
   readonly config: Config;
   readonly runtime: Runtime;
   readonly metrics: ApiMetrics;
+  /** Conversations of /v1/ask (memory, or PostgreSQL with ISA_DATABASE_URL). */
+  readonly conversations: ConversationStore;
   /** Abort controllers of answers being generated; shutdown aborts them after its deadline. */
   readonly inflight: Set<AbortController>;
   /** Set by shutdown: new requests get 503 SHUTTING_DOWN. */

@@ -116,8 +116,24 @@ const traceIdLike = fc.oneof(
   anyText,
 );
 
+/** Well-formed (unissued), near-miss and hostile conversation ids. */
+const conversationIdLike = fc.oneof(
+  fc.stringMatching(/^c_[A-Za-z0-9_-]{22}$/),
+  fc.stringMatching(/^c_[A-Za-z0-9_+/=-]{20,24}$/),
+  fc.stringMatching(/^[a-z]_[A-Za-z0-9_-]{22}$/),
+  fc.constantFrom("c_", "c_%00", `c_${"A".repeat(22)}\n`, `C_${"A".repeat(22)}`),
+  anyText,
+);
+
 /** Objects shaped like each route's body, with wrong types, extra keys and edge-case text. */
-const askBody = fc.record({ question: fc.oneof(anyText, anyValue), extra: anyValue }, { requiredKeys: [] });
+const askBody = fc.record(
+  {
+    question: fc.oneof(anyText, anyValue),
+    conversationId: fc.oneof(conversationIdLike, anyValue),
+    extra: anyValue,
+  },
+  { requiredKeys: [] },
+);
 const searchBody = fc.record(
   {
     query: fc.oneof(anyText, anyValue),
@@ -440,6 +456,8 @@ describe("API fuzz (fast-check)", () => {
         "/v1/feedback",
         "/v1/projects",
         "/v1/documents/x",
+        "/v1/conversations/x",
+        "/v1/conversations/c_AAAAAAAAAAAAAAAAAAAAAA",
         "/healthz",
         "/readyz",
         "/metrics",
@@ -545,6 +563,64 @@ describe("API fuzz (fast-check)", () => {
     expect(
       (await send({ method: "GET", url: `/v1/documents/${eng}`, headers: bearer("dan") })).statusCode,
     ).toBe(404);
+    await expectHealthy();
+  });
+
+  it("conversation ids: issued, someone else's, forged and malformed, on /v1/ask and /v1/conversations/:id", async () => {
+    // Real conversations of principals with different groups, so continuing one is sometimes allowed, sometimes 404.
+    const issued: string[] = [];
+    for (const who of ["dan", "alice", "bob", "root"]) {
+      const r = await send({
+        method: "POST",
+        url: "/v1/ask",
+        headers: { ...bearer(who), accept: "application/json" },
+        payload: { question: "How many vacation days?" },
+      });
+      issued.push(r.json<{ conversationId: string }>().conversationId);
+    }
+    const id = fc.oneof(fc.constantFrom(...issued), conversationIdLike);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom("ask-json", "ask-sse", "get"),
+        user,
+        id,
+        fc.constantFrom("vacation?", "And how do I book it?", "What about the staging database password?"),
+        async (kind, who, cid, question) => {
+          if (kind === "get") {
+            const seg = encodeURIComponent(cid.replace(/[\ud800-\udfff]/g, "?"));
+            const r = await send({ method: "GET", url: `/v1/conversations/${seg}`, headers: bearer(who) });
+            expect([200, 400, 404], r.body).toContain(r.statusCode);
+            return;
+          }
+          const r = await send({
+            method: "POST",
+            url: "/v1/ask",
+            headers: { ...bearer(who), ...(kind === "ask-json" ? { accept: "application/json" } : {}) },
+            payload: { question, conversationId: cid },
+          });
+          // 409: a conversation the property itself filled to its cap.
+          expect([200, 400, 404, 409], r.body).toContain(r.statusCode);
+          if (r.statusCode === 200 && kind === "ask-json")
+            expect(r.json<{ conversationId: string }>().conversationId).toBe(cid);
+        },
+      ),
+      params(150),
+    );
+    // A fresh conversation of bob's: bob reads it, someone outside its audience still cannot (the property may
+    // have widened the audience of the ones above, by design).
+    const fresh = await send({
+      method: "POST",
+      url: "/v1/ask",
+      headers: { ...bearer("bob"), accept: "application/json" },
+      payload: { question: "Where does the break-glass token live?" },
+    });
+    const bobs = fresh.json<{ conversationId: string }>().conversationId;
+    const read = (who: string) =>
+      send({ method: "GET", url: `/v1/conversations/${bobs}`, headers: bearer(who) }).then(
+        (r) => r.statusCode,
+      );
+    expect(await read("bob")).toBe(200);
+    expect(await read("dan")).toBe(404);
     await expectHealthy();
   });
 

@@ -3,7 +3,7 @@
 // read are looked at, so neither a project nor a document path leaks across groups.
 import path from "node:path";
 import type { DocumentState, Principal, VectorStore } from "@isa/core";
-import { parseAllDocuments } from "yaml";
+import { CATALOG_FILES, CODEOWNERS_PATHS, parseCatalogInfo, repositoryOwners } from "../owners/index.js";
 import { joinChunks } from "./routes/documents.js";
 
 export interface Project {
@@ -18,46 +18,14 @@ export interface Project {
   readonly from: "catalog-info" | "readme";
 }
 
-const CATALOG_FILES = new Set(["catalog-info.yaml", "catalog-info.yml"]);
-const PROJECT_KINDS = new Set(["component", "system", "api"]);
-const CODEOWNERS_PATHS = ["CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS"];
 const README = /^readme(\.(md|markdown|txt|rst))?$/i;
 const DOCS_PER_PROJECT = 20;
 const MAX_PROJECTS = 100;
 
-const str = (v: unknown): string | undefined =>
-  typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
-
-/** Project entities of a catalog-info.yaml (one file may hold several YAML documents). Malformed ones are skipped. */
-export function parseCatalogInfo(text: string): { name: string; description?: string; owners: string[] }[] {
-  const out: { name: string; description?: string; owners: string[] }[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    if (!("errors" in doc) || doc.errors.length > 0) continue;
-    const v = doc.toJS() as Record<string, unknown> | null;
-    if (!v || typeof v !== "object") continue;
-    const kind = str(v.kind)?.toLowerCase();
-    const metadata = (v.metadata ?? {}) as Record<string, unknown>;
-    const spec = (v.spec ?? {}) as Record<string, unknown>;
-    const name = str(metadata.name);
-    if (!kind || !PROJECT_KINDS.has(kind) || !name) continue;
-    const description = str(metadata.description);
-    const owner = str(spec.owner);
-    out.push({ name, ...(description ? { description } : {}), owners: owner ? [owner] : [] });
-  }
-  return out;
-}
-
+// Catalog and CODEOWNERS parsing live in ../owners (shared with GET /v1/owners and the MCP who_owns tool).
+export { parseCatalogInfo };
 /** Owners of a CODEOWNERS file: those of the catch-all `*` rule when present, else every owner named. */
-export function parseCodeowners(text: string): string[] {
-  const rules = text
-    .split("\n")
-    .map((l) => l.replace(/#.*$/, "").trim())
-    .filter(Boolean)
-    .map((l) => l.split(/\s+/));
-  const catchAll = rules.filter((r) => r[0] === "*" || r[0] === "/*" || r[0] === "**");
-  const owners = (catchAll.length > 0 ? catchAll : rules).flatMap((r) => r.slice(1));
-  return [...new Set(owners.filter((o) => /^@|@/.test(o)))];
-}
+export const parseCodeowners = repositoryOwners;
 
 /** The first prose paragraph of a README (headings, badges and HTML skipped), capped at 300 characters. */
 export function readmeDescription(text: string): string | undefined {

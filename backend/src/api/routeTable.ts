@@ -4,12 +4,18 @@ import type { z } from "zod";
 import {
   answerSchema,
   askBodySchema,
+  conversationParamsSchema,
+  conversationResponseSchema,
   documentParamsSchema,
   documentResponseSchema,
   errorResponseSchema,
   feedbackBodySchema,
   feedbackResponseSchema,
   healthResponseSchema,
+  lookupBodySchema,
+  lookupResponseSchema,
+  ownersQuerySchema,
+  ownersResponseSchema,
   projectsQuerySchema,
   projectsResponseSchema,
   readyResponseSchema,
@@ -45,11 +51,27 @@ export const ROUTES = {
     description:
       "Streams Server-Sent Events by default: `token` events `{text}` whose texts concatenate to the answer, then " +
       "one `answer` event (or one `error` event `{error: {code, message}}`). With `Accept: application/json` " +
-      "the answer is returned as one JSON object. Closing the connection stops generation.",
+      "the answer is returned as one JSON object. Closing the connection stops generation. Every answer carries " +
+      "a `conversationId`; sending it back continues that conversation (404 when it does not exist or is not " +
+      "visible to the caller, 409 CONVERSATION_FULL past its turn limit).",
     auth: true,
     body: askBodySchema,
     ok: { status: 200, schema: answerSchema },
     sse: { token: tokenEventSchema, answer: answerSchema, error: errorResponseSchema },
+    errors: [404, 409, 503],
+  },
+  conversation: {
+    method: "GET",
+    url: "/v1/conversations/:id",
+    summary: "A conversation's turns (question, answer, citations), oldest first.",
+    description:
+      "A conversation's audience is the union of the groups of everyone who added a turn; a caller may read or " +
+      "continue it only if its groups include all of them. 404 both when it does not exist and when it is not " +
+      "visible to the caller.",
+    auth: true,
+    params: conversationParamsSchema,
+    ok: { status: 200, schema: conversationResponseSchema },
+    errors: [404, 503],
   },
   search: {
     method: "POST",
@@ -77,6 +99,29 @@ export const ROUTES = {
     auth: true,
     query: projectsQuerySchema,
     ok: { status: 200, schema: projectsResponseSchema },
+  },
+  lookup: {
+    method: "POST",
+    url: "/v1/lookup",
+    summary: "Batch lookup for editor lenses: per term, the readable documents that mention it.",
+    description:
+      "Each term is searched lexically (no embedding, no generation) and kept only where a chunk contains it " +
+      "verbatim (case-insensitive), so the count means 'documents mentioning this'. Cheap enough to call per file.",
+    auth: true,
+    body: lookupBodySchema,
+    ok: { status: 200, schema: lookupResponseSchema },
+  },
+  owners: {
+    method: "GET",
+    url: "/v1/owners",
+    summary: "Who owns a path (CODEOWNERS, last matching rule; catalog-info.yaml) or a project.",
+    description:
+      "Only ownership files the caller may read count. A path is matched as a string, never looked up, so the " +
+      "answer does not reveal whether it exists. 404 for a project the caller cannot see.",
+    auth: true,
+    query: ownersQuerySchema,
+    ok: { status: 200, schema: ownersResponseSchema },
+    errors: [404],
   },
   feedback: {
     method: "POST",

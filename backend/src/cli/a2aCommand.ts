@@ -29,7 +29,7 @@ export async function a2aCommand(argv: readonly string[]): Promise<void> {
     "public-url": { type: "string" },
   });
   const config = loadConfig();
-  const remoteUrls = parseAgentUrls(process.env.ISA_AGENT_URLS);
+  const remoteUrls = parseAgentUrls(config.agents.urls);
   const port = intOption(values.port, "port", 0, 65535) ?? DEFAULT_A2A_PORT;
   const host = values.host ?? config.server.host;
   const logger = defaultLogger(config);
@@ -43,7 +43,7 @@ export async function a2aCommand(argv: readonly string[]): Promise<void> {
     delegates[id] = createRemoteAgent(id, url);
     logger.info({ agent: id, url }, "root delegates to a remote agent");
   }
-  const backends = createInProcessAgents(runtime, delegates);
+  const backends = createInProcessAgents(runtime, delegates, { logger });
   const server = await startA2aServer(
     config,
     { runtime, authenticator, logger, backends },
@@ -55,7 +55,9 @@ export async function a2aCommand(argv: readonly string[]): Promise<void> {
       "A2A agent listening",
     );
   }
-  void Promise.all([runtime.store(), runtime.retriever(), runtime.llm()]).then(
+  // The model is warmed only where it answers: extractive answers with score routing never load one.
+  const usesModel = config.llm.answerMode !== "extractive" || config.agents.router === "llm";
+  void Promise.all([runtime.store(), runtime.retriever(), ...(usesModel ? [runtime.llm()] : [])]).then(
     () => logger.info("models loaded; ready"),
     (err: unknown) => logger.error({ err }, "warm-up failed"),
   );

@@ -8,6 +8,7 @@ import type { ChatDelta, ChatMessage, ChatRequest, Llm } from "@isa/core";
 import { AppError } from "@isa/core";
 import type {
   ChatHistoryItem,
+  Llama,
   LlamaChat,
   LlamaContext,
   LlamaContextSequence,
@@ -53,6 +54,7 @@ const DEFAULT_THREADS = Math.max(1, Math.floor(availableParallelism() / 2));
 const DEFAULT_MAX_TOKENS = 512;
 
 interface Loaded {
+  readonly llama: Llama;
   readonly model: LlamaModel;
   readonly context: LlamaContext;
   readonly pool: Pool<LlamaContextSequence>;
@@ -103,6 +105,13 @@ export function createLlamaCppLlm(opts: LlamaCppOptions): LlamaCppLlm {
         );
       }
       const maxTokens = Math.min(req.maxTokens ?? DEFAULT_MAX_TOKENS, room);
+      // JSON-schema-constrained output (the agents' routing decision for models without tool calling): the
+      // grammar makes every sampled token keep the text a prefix of a schema-valid JSON document.
+      const grammar = req.jsonSchema
+        ? await loaded.llama.createGrammarForJsonSchema(
+            req.jsonSchema as Parameters<Llama["createGrammarForJsonSchema"]>[0],
+          )
+        : undefined;
       const queue = createPushQueue<ChatDelta>();
       let completionTokens = 0;
       run = chat
@@ -117,6 +126,7 @@ export function createLlamaCppLlm(opts: LlamaCppOptions): LlamaCppLlm {
           maxTokens,
           // Greedy by default: the same question over the same sources gives the same answer.
           temperature: req.temperature ?? 0,
+          ...(grammar ? { grammar } : {}),
           ...(req.stop && req.stop.length > 0 ? { customStopTriggers: [...req.stop] } : {}),
         })
         .then(
@@ -143,6 +153,8 @@ export function createLlamaCppLlm(opts: LlamaCppOptions): LlamaCppLlm {
 
   return {
     modelId,
+    // No native tool calling here; JSON-schema grammars stand in for it (agents/jsonRouterLlm.ts).
+    supports: { jsonSchema: true },
     stream,
     async load() {
       await ensure();
@@ -214,6 +226,7 @@ async function load(opts: LlamaCppOptions): Promise<Loaded> {
   });
   const seqs = Array.from({ length: sequences }, () => context.getSequence());
   return {
+    llama,
     model,
     context,
     pool: createPool(seqs),
@@ -236,6 +249,9 @@ function toHistory(messages: readonly ChatMessage[]): ChatHistoryItem[] {
         return { type: "user", text: m.content };
       case "assistant":
         return { type: "model", response: [m.content] };
+      // No tool calling in this adapter: a tool result reaches the model as a user turn.
+      case "tool":
+        return { type: "user", text: `Tool result:\n${m.content}` };
       default: {
         const never: never = m.role;
         throw new AppError("INPUT_INVALID", `Unknown chat role: ${String(never)}`);

@@ -1,6 +1,6 @@
 // OpenAI-compatible chat adapter (vLLM, llama.cpp's llama-server, Ollama, OpenAI): streams /chat/completions
 // over SSE and maps every failure to one catalog code, so callers never see raw fetch or undici errors.
-import type { ChatDelta, ChatRequest, Llm, TokenUsage } from "@isa/core";
+import type { ChatDelta, ChatMessage, ChatRequest, Llm, TokenUsage, ToolCall } from "@isa/core";
 import { AppError } from "@isa/core";
 import { parseSse } from "./sse.js";
 
@@ -46,7 +46,24 @@ export function createOpenAiCompatibleLlm(opts: OpenAiCompatibleOptions): OpenAi
         headers: headers(),
         body: JSON.stringify({
           model: opts.model,
-          messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
+          messages: req.messages.map(wireMessage),
+          ...(req.tools && req.tools.length > 0
+            ? {
+                tools: req.tools.map((t) => ({
+                  type: "function",
+                  function: { name: t.name, description: t.description, parameters: t.parameters },
+                })),
+              }
+            : {}),
+          // OpenAI's structured outputs; vLLM honours the same field with its guided decoding.
+          ...(req.jsonSchema
+            ? {
+                response_format: {
+                  type: "json_schema",
+                  json_schema: { name: "response", schema: req.jsonSchema, strict: true },
+                },
+              }
+            : {}),
           stream: true,
           stream_options: { include_usage: true },
           // Default 0: the same question over the same sources should give the same answer.
@@ -96,7 +113,32 @@ export function createOpenAiCompatibleLlm(opts: OpenAiCompatibleOptions): OpenAi
     }
   }
 
-  return { modelId: opts.model, stream, listModels, close: async () => {} };
+  return {
+    modelId: opts.model,
+    // The OpenAI wire format has both; whether the served model uses tools well is the deployment's choice
+    // (vLLM: --enable-auto-tool-choice with a tool-call parser).
+    supports: { tools: true, jsonSchema: true },
+    stream,
+    listModels,
+    close: async () => {},
+  };
+}
+
+/** Our ChatMessage in the OpenAI wire format (assistant tool calls, tool results). */
+function wireMessage(m: ChatMessage): Record<string, unknown> {
+  if (m.role === "tool") return { role: "tool", tool_call_id: m.toolCallId ?? "", content: m.content };
+  if (m.role === "assistant" && m.toolCalls && m.toolCalls.length > 0) {
+    return {
+      role: "assistant",
+      content: m.content === "" ? null : m.content,
+      tool_calls: m.toolCalls.map((c) => ({
+        id: c.id,
+        type: "function",
+        function: { name: c.name, arguments: c.arguments },
+      })),
+    };
+  }
+  return { role: m.role, content: m.content };
 }
 
 /** One request's abort wiring: the caller's signal, a resettable timer, and the reason a fetch ended. */
@@ -168,9 +210,15 @@ async function* timedReads(
   }
 }
 
+interface WireToolCallDelta {
+  index?: unknown;
+  id?: unknown;
+  function?: { name?: unknown; arguments?: unknown };
+}
+
 interface StreamChunk {
   error?: unknown;
-  choices?: Array<{ delta?: { content?: unknown }; finish_reason?: unknown }>;
+  choices?: Array<{ delta?: { content?: unknown; tool_calls?: unknown }; finish_reason?: unknown }>;
   usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } | null;
 }
 
@@ -181,6 +229,7 @@ async function* fromSse(
   let finishReason: string | undefined;
   let usage: TokenUsage | undefined;
   let sawDone = false;
+  const calls = createToolCallAssembler();
   for await (const ev of parseSse(bytes)) {
     const data = ev.data.trim();
     if (data === "[DONE]") {
@@ -204,18 +253,56 @@ async function* fromSse(
     const choice = chunk.choices?.[0];
     const text = choice?.delta?.content;
     if (typeof text === "string" && text !== "") yield { type: "token", text };
+    calls.push(choice?.delta?.tool_calls);
     if (typeof choice?.finish_reason === "string") finishReason = choice.finish_reason;
     usage = toUsage(chunk.usage) ?? usage;
   }
   if (!sawDone && finishReason === undefined) {
     throw new AppError("LLM_BAD_RESPONSE", "The LLM stream ended before the completion finished.");
   }
-  yield { type: "done", finishReason: finishReason ?? "stop", ...(usage ? { usage } : {}) };
+  const toolCalls = calls.done();
+  yield {
+    type: "done",
+    finishReason: finishReason ?? "stop",
+    ...(usage ? { usage } : {}),
+    ...(toolCalls.length > 0 ? { toolCalls } : {}),
+  };
+}
+
+/**
+ * Streamed tool calls arrive in pieces keyed by `index`: the first piece carries `id` and `function.name`, later
+ * ones append to `function.arguments` (a JSON text split anywhere). Non-streamed completions carry whole calls
+ * in the same shape, so both paths use this.
+ */
+export function createToolCallAssembler(): { push(deltas: unknown): void; done(): ToolCall[] } {
+  const byIndex = new Map<number, { id: string; name: string; arguments: string }>();
+  return {
+    push(deltas) {
+      if (!Array.isArray(deltas)) return;
+      for (const [i, raw] of deltas.entries()) {
+        const d = raw as WireToolCallDelta;
+        const index = typeof d.index === "number" ? d.index : i;
+        const cur = byIndex.get(index) ?? { id: "", name: "", arguments: "" };
+        if (typeof d.id === "string" && d.id !== "") cur.id = d.id;
+        if (typeof d.function?.name === "string") cur.name += d.function.name;
+        if (typeof d.function?.arguments === "string") cur.arguments += d.function.arguments;
+        byIndex.set(index, cur);
+      }
+    },
+    done() {
+      return [...byIndex.entries()]
+        .sort(([a], [b]) => a - b)
+        .filter(([, c]) => c.name !== "")
+        .map(([index, c]) => ({ id: c.id || `call_${index}`, name: c.name, arguments: c.arguments }));
+    },
+  };
 }
 
 async function* fromCompletionJson(text: string, redact: (s: string) => string): AsyncGenerator<ChatDelta> {
   const body = parseJson(text) as
-    | (StreamChunk & { choices?: Array<{ message?: { content?: unknown }; finish_reason?: unknown }> })
+    | (StreamChunk & {
+        choices?: Array<{ message?: { content?: unknown; tool_calls?: unknown }; finish_reason?: unknown }>;
+      })
     | undefined;
   const choice = body?.choices?.[0];
   if (!body || !choice) {
@@ -231,7 +318,15 @@ async function* fromCompletionJson(text: string, redact: (s: string) => string):
   if (typeof content === "string" && content !== "") yield { type: "token", text: content };
   const usage = toUsage(body.usage);
   const finishReason = typeof choice.finish_reason === "string" ? choice.finish_reason : "stop";
-  yield { type: "done", finishReason, ...(usage ? { usage } : {}) };
+  const calls = createToolCallAssembler();
+  calls.push(choice.message?.tool_calls);
+  const toolCalls = calls.done();
+  yield {
+    type: "done",
+    finishReason,
+    ...(usage ? { usage } : {}),
+    ...(toolCalls.length > 0 ? { toolCalls } : {}),
+  };
 }
 
 function toUsage(u: StreamChunk["usage"]): TokenUsage | undefined {

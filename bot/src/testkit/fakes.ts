@@ -149,6 +149,30 @@ export const sampleProjects = [
   },
 ];
 
+/** GET /v1/owners's default answer: the billing project's catalog owner and its CODEOWNERS rule. */
+export const sampleOwners = {
+  owners: [
+    {
+      owner: "@acme/billing-devs",
+      source: "codeowners",
+      rule: "/services/billing/",
+      file: "CODEOWNERS",
+      repo: "acme",
+    },
+    {
+      owner: "team-billing",
+      source: "catalog",
+      rule: "component:billing",
+      file: "services/billing/catalog-info.yaml",
+      repo: "acme",
+    },
+  ],
+  project: { name: "billing", source: "acme", path: "services/billing" },
+};
+
+/** A conversation id the fake API no longer knows (answers 404 NOT_FOUND when sent). */
+export const EXPIRED_CONVERSATION = "c_ExpiredExpiredExpired0";
+
 export interface BackendCall {
   readonly path: string;
   readonly token: string;
@@ -161,6 +185,8 @@ export interface FakeBackend extends Listening {
   tokens: string[];
   /** The answer event's payload (default: sampleAnswer). */
   answer: Record<string, unknown>;
+  /** GET /v1/owners's answer (default: sampleOwners). */
+  owners: Record<string, unknown>;
 }
 
 export async function fakeBackend(): Promise<FakeBackend> {
@@ -168,6 +194,7 @@ export async function fakeBackend(): Promise<FakeBackend> {
   const state = {
     tokens: ["Run ", "`vault rotate staging-db` ", "[1]."],
     answer: sampleAnswer as Record<string, unknown>,
+    owners: sampleOwners as Record<string, unknown>,
   };
   const l = await listen((req, body, res) => {
     calls.push({
@@ -178,6 +205,16 @@ export async function fakeBackend(): Promise<FakeBackend> {
     if ((req.url ?? "").startsWith("/v1/projects")) {
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ projects: sampleProjects }));
+      return;
+    }
+    if ((req.url ?? "").startsWith("/v1/owners")) {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(state.owners));
+      return;
+    }
+    if (req.url === "/v1/ask" && body && JSON.parse(body).conversationId === EXPIRED_CONVERSATION) {
+      res.writeHead(404, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { code: "NOT_FOUND", message: "No such conversation." } }));
       return;
     }
     if (req.url === "/v1/feedback") {
@@ -212,6 +249,12 @@ export async function fakeBackend(): Promise<FakeBackend> {
     },
     set answer(v) {
       state.answer = v;
+    },
+    get owners() {
+      return state.owners;
+    },
+    set owners(v) {
+      state.owners = v;
     },
   };
 }

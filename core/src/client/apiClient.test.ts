@@ -171,6 +171,92 @@ describe("createApiClient", () => {
     ]);
   });
 
+  it("asks for owners by path (with or without a source) or by project, and rejects a malformed answer", async () => {
+    const urls: string[] = [];
+    const owners = {
+      owners: [
+        { owner: "@acme/billing", source: "codeowners", rule: "/services/billing/", file: "CODEOWNERS" },
+      ],
+      project: { name: "billing", source: "acme", path: "services/billing" },
+    };
+    const baseUrl = await serve((req, _body, res) => {
+      urls.push(req.url ?? "");
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(req.url?.includes("bad") ? { owners: [{ owner: 1 }] } : owners));
+    });
+    const c = createApiClient({ baseUrl, token: "t", timeoutMs: 2000 });
+    expect(await c.owners({ path: "services/billing/a b.md", source: "acme" })).toEqual(owners);
+    await c.owners({ path: "README.md" });
+    await c.owners({ project: "billing & co" });
+    await expect(c.owners({ project: "bad" })).rejects.toMatchObject({ code: "BACKEND_UNAVAILABLE" });
+    expect(urls.slice(0, 3)).toEqual([
+      "/v1/owners?path=services%2Fbilling%2Fa+b.md&source=acme",
+      "/v1/owners?path=README.md",
+      "/v1/owners?project=billing+%26+co",
+    ]);
+  });
+
+  it("sends conversationId, returns the one the server issued, and reads a conversation", async () => {
+    const CID = "c_AbCdEfGhIjKlMnOpQrSt_-";
+    const bodies: unknown[] = [];
+    const urls: string[] = [];
+    const baseUrl = await serve((req, body, res) => {
+      urls.push(req.url ?? "");
+      if (req.method === "POST") {
+        bodies.push(JSON.parse(body));
+        sse(res);
+        res.end(`event: answer\ndata: ${JSON.stringify({ ...answer, conversationId: CID })}\n\n`);
+        return;
+      }
+      if (req.url === `/v1/conversations/${CID}`) {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(
+          JSON.stringify({
+            id: CID,
+            createdAt: "2026-11-24T23:00:00.000Z",
+            turns: [
+              {
+                question: "How?",
+                answer: answer.answer,
+                citations: answer.citations,
+                abstained: false,
+                traceId: TRACE,
+                at: "2026-11-24T23:00:00.000Z",
+              },
+            ],
+          }),
+        );
+        return;
+      }
+      const full = req.url?.includes("full");
+      res.writeHead(full ? 409 : 404, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({
+          error: full
+            ? { code: "CONVERSATION_FULL", message: "full", details: { maxTurns: 50 } }
+            : {
+                code: "NOT_FOUND",
+                message: "The conversation does not exist or is not visible to the caller.",
+              },
+        }),
+      );
+    });
+    const client = createApiClient({ baseUrl, token: "tok", timeoutMs: 2000 });
+    const first = await client.ask("How?");
+    expect(first.conversationId).toBe(CID);
+    await client.ask("And then?", { conversationId: CID });
+    expect(bodies).toEqual([{ question: "How?" }, { question: "And then?", conversationId: CID }]);
+    const c = await client.getConversation(CID);
+    expect(c.turns.map((t) => t.question)).toEqual(["How?"]);
+    const missing = await client.getConversation("c_/../x?y").catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(AppError);
+    expect((missing as AppError).code).toBe("NOT_FOUND");
+    // The id is one path segment, whatever it holds.
+    expect(urls.at(-1)).toBe("/v1/conversations/c_%2F..%2Fx%3Fy");
+    const full = await client.getConversation("full").catch((e: unknown) => e);
+    expect((full as AppError).code).toBe("CONVERSATION_FULL");
+  });
+
   it("folds history into the question, newest turns kept under the cap", () => {
     expect(composeQuestion("q")).toBe("q");
     const q = composeQuestion("And staging?", [

@@ -6,11 +6,17 @@ import { AppError, ERROR_CATALOG, type ErrorCode } from "../errors.js";
 import { readSse } from "./sse.js";
 import {
   type AnswerPayload,
+  type ConversationPayload,
+  type LookupResult,
+  type OwnersResponse,
   type Project,
   type SearchResponse,
   wireAnswerSchema,
+  wireConversationSchema,
   wireErrorSchema,
   wireFeedbackResponseSchema,
+  wireLookupResponseSchema,
+  wireOwnersResponseSchema,
   wireProjectsResponseSchema,
   wireSearchResponseSchema,
   wireTokenEventSchema,
@@ -33,7 +39,15 @@ export interface ConversationTurn {
 }
 
 export interface AskOptions {
-  /** Earlier turns of the conversation, oldest first. */
+  /**
+   * Continue this server-side conversation (an earlier answer's `conversationId`): the API gives the model its
+   * earlier turns. Unknown or not visible to the caller → NOT_FOUND; past its turn cap → CONVERSATION_FULL.
+   */
+  readonly conversationId?: string;
+  /**
+   * Earlier turns kept by the caller, oldest first, folded into the question text. For servers without
+   * conversations; with `conversationId` the server already has them.
+   */
   readonly history?: readonly ConversationTurn[];
   readonly signal?: AbortSignal;
   /** Called with each generated text fragment as it arrives. */
@@ -52,12 +66,26 @@ export interface FeedbackInput {
   readonly comment?: string;
 }
 
+/** Owners of a path (within one indexed source, or wherever the caller may read it) or of a project by name. */
+export type OwnersQuery =
+  | { readonly path: string; readonly source?: string | undefined }
+  | { readonly project: string };
+
 export interface ApiClient {
   ask(question: string, opts?: AskOptions): Promise<AnswerPayload>;
   search(query: string, opts?: SearchOptions): Promise<SearchResponse>;
   feedback(input: FeedbackInput, opts?: { signal?: AbortSignal }): Promise<void>;
   projects(q?: string, opts?: { signal?: AbortSignal }): Promise<Project[]>;
+  /** GET /v1/conversations/:id: the turns, oldest first (NOT_FOUND when missing or not visible). */
+  getConversation(id: string, opts?: { signal?: AbortSignal }): Promise<ConversationPayload>;
+  /** GET /v1/owners: CODEOWNERS (last matching rule) and catalog-info.yaml owners. */
+  owners(query: OwnersQuery, opts?: { signal?: AbortSignal }): Promise<OwnersResponse>;
+  /** POST /v1/lookup: documents mentioning each term (at most MAX_LOOKUP_TERMS), for CodeLens and hovers. */
+  lookup(terms: readonly string[], opts?: { signal?: AbortSignal }): Promise<LookupResult[]>;
 }
+
+/** The API caps one lookup at 50 terms (backend lookupBodySchema). */
+export const MAX_LOOKUP_TERMS = 50;
 
 /** The API caps a question at 4000 characters (backend askBodySchema). */
 export const MAX_QUESTION_CHARS = 4000;
@@ -198,7 +226,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           "/v1/ask",
           {
             method: "POST",
-            body: { question: composeQuestion(question, opts.history) },
+            body: {
+              question: composeQuestion(question, opts.history),
+              ...(opts.conversationId === undefined ? {} : { conversationId: opts.conversationId }),
+            },
             accept: "text/event-stream",
             signal: opts.signal,
           },
@@ -254,6 +285,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       });
     },
 
+    getConversation(id, opts = {}) {
+      return json(wireConversationSchema, `/v1/conversations/${encodeURIComponent(id)}`, {
+        method: "GET",
+        signal: opts.signal,
+      });
+    },
+
     async projects(q, opts = {}) {
       const qs = q ? `?q=${encodeURIComponent(q)}` : "";
       const res = await json(wireProjectsResponseSchema, `/v1/projects${qs}`, {
@@ -261,6 +299,24 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         signal: opts.signal,
       });
       return res.projects;
+    },
+
+    owners(query, opts = {}) {
+      const qs = new URLSearchParams(
+        "project" in query
+          ? { project: query.project }
+          : { path: query.path, ...(query.source ? { source: query.source } : {}) },
+      );
+      return json(wireOwnersResponseSchema, `/v1/owners?${qs}`, { method: "GET", signal: opts.signal });
+    },
+
+    async lookup(terms, opts = {}) {
+      const res = await json(wireLookupResponseSchema, "/v1/lookup", {
+        method: "POST",
+        body: { terms: [...terms] },
+        signal: opts.signal,
+      });
+      return res.results;
     },
   };
 }

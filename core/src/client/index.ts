@@ -5,13 +5,21 @@ export type {
   AskOptions,
   ConversationTurn,
   FeedbackInput,
+  OwnersQuery,
   SearchOptions as ClientSearchOptions,
 } from "./apiClient.js";
-export { composeQuestion, createApiClient, MAX_QUESTION_CHARS } from "./apiClient.js";
+export { composeQuestion, createApiClient, MAX_LOOKUP_TERMS, MAX_QUESTION_CHARS } from "./apiClient.js";
 export type { SseEvent } from "./sse.js";
 export { readSse } from "./sse.js";
 export type {
   AnswerPayload,
+  ConversationPayload,
+  ConversationTurnPayload,
+  LookupDoc,
+  LookupResponse,
+  LookupResult,
+  Owner,
+  OwnersResponse,
   Project,
   ProjectsResponse,
   SearchHit,
@@ -19,11 +27,19 @@ export type {
   WireCitation,
 } from "./wire.js";
 export {
+  CONVERSATION_ID,
   TRACE_ID,
   wireAnswerSchema,
   wireCitationSchema,
+  wireConversationSchema,
+  wireConversationTurnSchema,
   wireErrorSchema,
   wireFeedbackResponseSchema,
+  wireLookupDocSchema,
+  wireLookupResponseSchema,
+  wireLookupResultSchema,
+  wireOwnerSchema,
+  wireOwnersResponseSchema,
   wireProjectSchema,
   wireProjectsResponseSchema,
   wireSearchHitSchema,

@@ -25,7 +25,9 @@ Usage:
 
 Transport (default stdio):
   --http [--port N] [--host 127.0.0.1] [--allowed-host name…]   Streamable HTTP at /mcp, bearer auth
-                                                     (ISA_TOKENS_FILE / ISA_OIDC_*), DNS-rebinding protection
+                                                     (ISA_TOKENS_FILE / ISA_OIDC_*), DNS-rebinding protection,
+                                                     RFC 9728 metadata at /.well-known/oauth-protected-resource/mcp
+                                                     (ISA_MCP_PUBLIC_URL: the endpoint's public URL)
 
 Stdio runs as the local user: groups from --groups or ISA_MCP_GROUPS (always with \`public\`).
 `;
@@ -106,6 +108,10 @@ async function serveHttp(built: Built, v: Values, config: Config): Promise<void>
     authenticator: authenticatorFromConfig(config),
     allowedHosts,
     onError: logError,
+    resourceMetadata: {
+      authorizationServers: config.auth.oidc ? [config.auth.oidc.issuer] : [],
+      publicUrl: config.mcp.publicUrl,
+    },
   });
   const listening = await listenHttp(handler, { host, port });
   process.stderr.write(`isa mcp: listening on ${listening.url}\n`);
@@ -137,7 +143,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     built = await build(kind, v, config);
     if (v.http) await serveHttp(built, v, config());
-    else await serveStdio(built, fixedPrincipal(localPrincipal(v.groups ?? process.env.ISA_MCP_GROUPS)));
+    else {
+      const groups = v.groups ?? config().mcp.stdioGroups.join(",");
+      await serveStdio(built, fixedPrincipal(localPrincipal(groups)));
+    }
     return 0;
   } catch (err) {
     logError(err);

@@ -1,6 +1,7 @@
 // docs-search end to end over stdio: `isa ingest` (real embedding model) into a temp ISA_DATA_DIR, then the real
 // `isa mcp docs-search` spawned by the SDK's StdioClientTransport, once as the default (public) local user and once
-// with ISA_MCP_GROUPS=security. Needs the build and the models: outside CI their absence skips, in CI it fails.
+// with ISA_MCP_GROUPS=security (read through core's config), including who_owns over a CODEOWNERS and a restricted
+// catalog-info.yaml. Needs the build and the models: outside CI their absence skips, in CI it fails.
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -51,6 +52,11 @@ describe.skipIf(!ready)(
         path.join(corpus, "security", "break-glass.md"),
         `# Break-glass token\n\nThe break-glass token lives at ${MARKER} in vault.\n`,
       );
+      writeFileSync(path.join(corpus, "CODEOWNERS"), "* @acme/platform\n/security/ @acme/secops\n");
+      writeFileSync(
+        path.join(corpus, "security", "catalog-info.yaml"),
+        "kind: Component\nmetadata:\n  name: vault\nspec:\n  owner: group:secops\n",
+      );
       env = {
         ...(process.env as Record<string, string>),
         ISA_DATA_DIR: path.join(work, "data"),
@@ -77,7 +83,15 @@ describe.skipIf(!ready)(
         const doc = { name: "get_document", arguments: { path: "security/break-glass.md" } };
         expect((await pub.callTool(doc)).isError).toBe(true);
         expect(textOf(await sec.callTool(doc))).toContain(MARKER);
-        expect((await pub.listResources()).resources).toHaveLength(1);
+        // deploy.md and CODEOWNERS are public.
+        expect((await pub.listResources()).resources).toHaveLength(2);
+        const who = { name: "who_owns", arguments: { path: "security/break-glass.md" } };
+        const owners = (r: unknown) =>
+          ((r as { structuredContent: { owners: { owner: string }[] } }).structuredContent.owners ?? []).map(
+            (o) => o.owner,
+          );
+        expect(owners(await pub.callTool(who))).toEqual(["@acme/secops"]);
+        expect(owners(await sec.callTool(who))).toEqual(["@acme/secops", "group:secops"]);
       } finally {
         await Promise.allSettled([pub.close(), sec.close()]);
       }

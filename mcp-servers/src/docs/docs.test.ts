@@ -69,7 +69,12 @@ afterAll(async () => {
 describe("docs-search server", () => {
   it("lists its tools (with output schemas), the document template and the prompt", async () => {
     const { tools } = await bob.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(["get_document", "list_projects", "search_docs"]);
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      "get_document",
+      "list_projects",
+      "search_docs",
+      "who_owns",
+    ]);
     const search = tools.find((t) => t.name === "search_docs");
     expect(search?.outputSchema?.properties).toHaveProperty("results");
     expect(search?.annotations).toMatchObject({ readOnlyHint: true, openWorldHint: false });

@@ -1,24 +1,26 @@
 // The docs-search MCP server: permission-filtered hybrid retrieval (search_docs), whole documents (get_document),
-// indexed sources (list_projects), resources `isa://doc/<id>` and the `ask_with_sources` prompt. Every read goes
-// through the store with the caller's Principal; an unreadable document is reported exactly like a missing one.
+// indexed sources (list_projects), ownership (who_owns), resources `isa://doc/<id>` (listed page by page) and the
+// `ask_with_sources` prompt. Every read goes through the store with the caller's Principal; an unreadable document
+// is reported exactly like a missing one.
 
 import type { Retriever } from "@isa/backend";
+import { findOwners } from "@isa/backend";
 import type { Principal, VectorStore } from "@isa/core";
-import { AppError } from "@isa/core";
+import { AppError, wireOwnerSchema, wireOwnersResponseSchema } from "@isa/core";
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode, ListResourcesRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { PrincipalOf } from "../shared/principal.js";
 import { guarded, ok } from "../shared/toolResult.js";
 import { SERVER_VERSION } from "../version.js";
-import { findDocument, readableDocuments, renderDocument } from "./documents.js";
+import { decodeCursor, encodeCursor, findDocument, readableDocuments, renderDocument } from "./documents.js";
 import { askWithSourcesText, searchHits } from "./search.js";
 
 export interface DocsDeps {
   readonly retriever: Retriever;
   readonly store: VectorStore;
-  /** Most resources `resources/list` returns (it has no pagination here). */
-  readonly maxListedResources?: number;
+  /** Resources per `resources/list` page (default 100); `nextCursor` leads to the next page. */
+  readonly resourcesPageSize?: number;
 }
 
 const READ_ONLY = {
@@ -162,21 +164,62 @@ export function createDocsServer(deps: DocsDeps, principalOf: PrincipalOf, onErr
       }, onError),
   );
 
+  server.registerTool(
+    "who_owns",
+    {
+      title: "Who owns a path or project",
+      description:
+        "Owners of a repository path (CODEOWNERS, GitHub rules: the last matching line wins; plus the Backstage " +
+        "catalog-info.yaml of its folder) or of a project by name. Only ownership files the caller may read count; " +
+        "a path is matched as a pattern, never looked up, so the answer does not say whether it exists.",
+      inputSchema: {
+        path: z
+          .string()
+          .min(1)
+          .max(1024)
+          .optional()
+          .describe("Repository-relative path, e.g. services/billing/x.ts"),
+        source: z
+          .string()
+          .min(1)
+          .max(256)
+          .optional()
+          .describe("Indexed source the path is in (default: any)."),
+        project: z.string().min(1).max(200).optional().describe("A catalog entity or source name."),
+      },
+      outputSchema: {
+        owners: z.array(wireOwnerSchema),
+        project: wireOwnersResponseSchema.shape.project,
+      },
+      annotations: READ_ONLY,
+    },
+    (args, extra) =>
+      guarded(async () => {
+        if ((args.path === undefined) === (args.project === undefined)) {
+          throw new AppError("INPUT_INVALID", "Give exactly one of path or project.");
+        }
+        const principal = principalOf(extra);
+        const query =
+          args.project !== undefined
+            ? { project: args.project }
+            : { path: args.path ?? "", source: args.source };
+        const r = await findOwners(store, principal, query);
+        const lines = r.owners.map(
+          (o) =>
+            `${o.owner} (${o.source}${o.rule ? ` ${o.rule}` : ""}${o.repo ? ` in ${o.repo}/${o.file}` : ""})`,
+        );
+        const head = r.project ? `Project ${r.project.name} (${r.project.source}/${r.project.path})\n` : "";
+        return ok(
+          { ...r },
+          head + (lines.join("\n") || "No owner found in the ownership files you may read."),
+        );
+      }, onError),
+  );
+
   server.registerResource(
     "document",
-    new ResourceTemplate("isa://doc/{id}", {
-      list: async (extra) => {
-        const principal = principalOf(extra);
-        const docs = await readableDocuments(store, principal);
-        return {
-          resources: docs.slice(0, deps.maxListedResources ?? 1000).map((d) => ({
-            uri: docUri(d.docId),
-            name: `${d.source}/${d.path}`,
-            mimeType: "text/plain",
-          })),
-        };
-      },
-    }),
+    // Listing is answered by the paginated handler below, not by a template list callback (which gets no cursor).
+    new ResourceTemplate("isa://doc/{id}", { list: undefined }),
     {
       title: "Indexed document",
       description: "An indexed document the caller may read.",
@@ -198,6 +241,35 @@ export function createDocsServer(deps: DocsDeps, principalOf: PrincipalOf, onErr
       return { contents: [{ uri: uri.href, mimeType: "text/plain", text: doc.text }] };
     },
   );
+
+  const pageSize = deps.resourcesPageSize ?? 100;
+  server.server.setRequestHandler(ListResourcesRequestSchema, async (request, extra) => {
+    const principal = principalFor(principalOf, extra);
+    const cursor = request.params?.cursor;
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (cursor !== undefined && after === undefined) {
+      throw new McpError(ErrorCode.InvalidParams, "Invalid cursor");
+    }
+    // Keyset pagination on (source, path): a page boundary stays put when documents are added or removed.
+    const docs = (await readableDocuments(store, principal)).filter(
+      (d) =>
+        after === undefined ||
+        d.source.localeCompare(after[0]) > 0 ||
+        (d.source === after[0] && d.path.localeCompare(after[1]) > 0),
+    );
+    const page = docs.slice(0, pageSize);
+    const last = page[page.length - 1];
+    return {
+      resources: page.map((d) => ({
+        uri: docUri(d.docId),
+        name: `${d.source}/${d.path}`,
+        title: "Indexed document",
+        description: "An indexed document the caller may read.",
+        mimeType: "text/plain",
+      })),
+      ...(docs.length > pageSize && last ? { nextCursor: encodeCursor([last.source, last.path]) } : {}),
+    };
+  });
 
   server.registerPrompt(
     "ask_with_sources",

@@ -17,6 +17,23 @@ export async function readableDocuments(store: VectorStore, principal: Principal
   return docs.sort((a, b) => a.source.localeCompare(b.source) || a.path.localeCompare(b.path));
 }
 
+/** An opaque `resources/list` cursor: the last (source, path) of the previous page. */
+export function encodeCursor(key: readonly [string, string]): string {
+  return Buffer.from(JSON.stringify(key), "utf8").toString("base64url");
+}
+
+export function decodeCursor(cursor: string): [string, string] | undefined {
+  if (cursor.length > 4096 || !/^[A-Za-z0-9_-]*$/.test(cursor)) return undefined;
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    return Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === "string")
+      ? [v[0] as string, v[1] as string]
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The chunks of one readable document, by id or by (source?, path). Throws NOT_FOUND otherwise. */
 export async function findDocument(
   store: VectorStore,

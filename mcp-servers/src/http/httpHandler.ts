@@ -1,6 +1,8 @@
 // Streamable HTTP for any of our servers: Host/Origin allow-list (DNS-rebinding protection), bearer auth mapped to
 // a Principal by the injected Authenticator (401 otherwise), one McpServer + transport per `mcp-session-id`,
 // each session bound to the principal that opened it. The handler is built apart from listen() (tests, embedding).
+// Per the MCP authorization spec (2025-11-25) it serves RFC 9728 protected-resource metadata, naming the OIDC
+// issuer as authorization server when there is one, and points to it from every 401's WWW-Authenticate.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Principal } from "@isa/core";
@@ -28,7 +30,20 @@ export interface HttpHandlerOptions {
   readonly sessionIdleMs?: number;
   readonly maxBodyBytes?: number;
   readonly onError?: (err: unknown) => void;
+  /** RFC 9728 protected-resource metadata. */
+  readonly resourceMetadata?: ResourceMetadataOptions;
 }
+
+export interface ResourceMetadataOptions {
+  /** Authorization servers (the OIDC issuer) clients get tokens from; empty: tokens are handed out of band. */
+  readonly authorizationServers?: readonly string[];
+  /** The endpoint's public URL (`resource`); unset: `http://<Host><path>` of each request. */
+  readonly publicUrl?: string | undefined;
+  readonly resourceName?: string;
+  readonly documentationUrl?: string;
+}
+
+const WELL_KNOWN = "/.well-known/oauth-protected-resource";
 
 export interface HttpHandler {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
@@ -104,12 +119,52 @@ export function createHttpHandler(opts: HttpHandlerOptions): HttpHandler {
   );
   sweep.unref();
 
+  const meta = opts.resourceMetadata ?? {};
+  /** The resource URL clients use: configured, or this request's own origin + endpoint (Host is allow-listed). */
+  const resourceUrl = (host: string) => meta.publicUrl ?? `http://${host}${endpoint}`;
+  /** RFC 9728 §3.1: the well-known path with the resource's path appended (`/.well-known/…/mcp`). */
+  const metadataUrl = (host: string) => {
+    const u = new URL(resourceUrl(host));
+    return `${u.origin}${WELL_KNOWN}${u.pathname === "/" ? "" : u.pathname}`;
+  };
+  const metadataPaths = new Set([WELL_KNOWN, `${WELL_KNOWN}${endpoint}`]);
+  if (meta.publicUrl) {
+    const p = new URL(meta.publicUrl).pathname;
+    metadataPaths.add(`${WELL_KNOWN}${p === "/" ? "" : p}`);
+  }
+
+  function serveMetadata(req: IncomingMessage, res: ServerResponse, host: string): void {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { allow: "GET, HEAD" });
+      res.end();
+      return;
+    }
+    const body = JSON.stringify({
+      resource: resourceUrl(host),
+      ...(meta.authorizationServers && meta.authorizationServers.length > 0
+        ? { authorization_servers: [...meta.authorizationServers] }
+        : {}),
+      bearer_methods_supported: ["header"],
+      resource_name: meta.resourceName ?? "innersource-assistant MCP",
+      ...(meta.documentationUrl ? { resource_documentation: meta.documentationUrl } : {}),
+    });
+    // Public and cacheable; browsers (web-based MCP clients) may read it cross-origin.
+    res.writeHead(200, {
+      "content-type": "application/json",
+      "cache-control": "public, max-age=3600",
+      "access-control-allow-origin": "*",
+    });
+    res.end(req.method === "HEAD" ? undefined : body);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://placeholder");
-    if (url.pathname !== endpoint) return jsonRpcError(res, 404, "Not found");
+    const isMetadata = metadataPaths.has(url.pathname);
+    if (url.pathname !== endpoint && !isMetadata) return jsonRpcError(res, 404, "Not found");
     // DNS rebinding: a page on evil.example resolving to 127.0.0.1 still sends Host/Origin evil.example.
     const host = req.headers.host;
     if (!host || !allowed.has(hostName(host))) return jsonRpcError(res, 403, "Host not allowed");
+    if (isMetadata) return serveMetadata(req, res, host);
     const origin = req.headers.origin;
     if (origin !== undefined) {
       const oh = originHost(origin);
@@ -122,8 +177,11 @@ export function createHttpHandler(opts: HttpHandlerOptions): HttpHandler {
     } catch (err) {
       if (isAppError(err) && err.code === "FORBIDDEN") return jsonRpcError(res, 403, "Forbidden");
       if (!isAppError(err) || err.httpStatus >= 500) opts.onError?.(err);
+      // RFC 6750 §3: no error code when no credentials were sent; invalid_token when they were refused.
+      const presented = req.headers.authorization !== undefined;
       return jsonRpcError(res, 401, "Unauthorized: a valid bearer token is required", {
-        "www-authenticate": 'Bearer realm="isa-mcp"',
+        "www-authenticate":
+          `Bearer resource_metadata="${metadataUrl(host)}"` + (presented ? ', error="invalid_token"' : ""),
       });
     }
     const token = (req.headers.authorization ?? "").replace(/^Bearer\s+/i, "");

@@ -1,10 +1,13 @@
 // POST /v1/ask: a cited answer, streamed as SSE (`token` events, then one `answer` or `error` event) or returned
 // as JSON when the client asks for `application/json`. Closing the connection aborts generation through the
-// AbortSignal the answerer passes to the LLM.
-import type { Citation } from "@isa/core";
+// AbortSignal the answerer passes to the LLM. Each answer is a turn of a conversation: a new one unless the body
+// names an existing one the caller may see (persistence/conversations.ts has the visibility rule), whose last turns
+// are the answerer's history.
+import type { Citation, ConversationRecord } from "@isa/core";
 import { AppError } from "@isa/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { AnswerResult } from "../../answer/index.js";
+import type { AnswerResult, HistoryTurn } from "../../answer/index.js";
+import { MAX_CONVERSATION_TURNS, mayContinue, newConversationId } from "../../persistence/index.js";
 import type { ApiContext } from "../context.js";
 import { newTraceId, principalOf } from "../context.js";
 import { parseWith, toWireAppError, wireError } from "../errors.js";
@@ -29,15 +32,29 @@ export function citationJson(c: Citation): AnswerPayload["citations"][number] {
   };
 }
 
-export function answerPayload(res: AnswerResult, traceId: string): AnswerPayload {
+export function answerPayload(res: AnswerResult, traceId: string, conversationId: string): AnswerPayload {
   return {
     answer: res.answer,
     citations: res.citations.map(citationJson),
     abstained: res.abstained,
     closest: (res.closest ?? []).map(citationJson),
     traceId,
+    conversationId,
   };
 }
+
+/** Earlier turns the answerer gets (it keeps the last few of them; see answer/history.ts). */
+const HISTORY_LOADED = 4;
+
+const conversationNotFound = () =>
+  new AppError("NOT_FOUND", "The conversation does not exist or is not visible to the caller.");
+
+const conversationFull = () =>
+  new AppError(
+    "CONVERSATION_FULL",
+    `The conversation has reached its limit of ${MAX_CONVERSATION_TURNS} turns; start a new one.`,
+    { details: { maxTurns: MAX_CONVERSATION_TURNS } },
+  );
 
 /** JSON only when asked for and SSE was not: a bare `curl` (which accepts anything) gets the stream. */
 export function wantsJson(accept: string | undefined): boolean {
@@ -63,6 +80,17 @@ export function registerAsk(app: FastifyInstance, ctx: ApiContext): void {
   async function run(request: FastifyRequest, reply: FastifyReply, onToken?: (t: string) => void) {
     const body = parseWith(askBodySchema, request.body, "body");
     const principal = principalOf(request);
+    // Checked before anything is streamed, so an unknown or full conversation is an HTTP error, not an SSE one.
+    let earlier: ConversationRecord | undefined;
+    if (body.conversationId !== undefined) {
+      earlier = await ctx.conversations.get(body.conversationId);
+      if (!earlier || !mayContinue(principal.groups, earlier.audience)) throw conversationNotFound();
+      if (earlier.turns.length >= MAX_CONVERSATION_TURNS) throw conversationFull();
+    }
+    const conversationId = earlier?.id ?? newConversationId();
+    const history: HistoryTurn[] = (earlier?.turns ?? [])
+      .slice(-HISTORY_LOADED)
+      .map((t) => ({ question: t.question, answer: t.answer }));
     const traceId = newTraceId();
     const log = request.log.child({ traceId });
     const controller = new AbortController();
@@ -83,6 +111,7 @@ export function registerAsk(app: FastifyInstance, ctx: ApiContext): void {
           let pieces = 0;
           const res = await answerer.answer(body.question, {
             principal,
+            ...(history.length > 0 ? { history } : {}),
             signal: controller.signal,
             onToken: (t) => {
               pieces++;
@@ -98,7 +127,29 @@ export function registerAsk(app: FastifyInstance, ctx: ApiContext): void {
             { abstained: res.abstained, citations: res.citations.length, mode: res.mode, timings: t },
             "answered",
           );
-          return answerPayload(res, traceId);
+          const payload = answerPayload(res, traceId, conversationId);
+          // Recorded before the answer is sent, so the id the client gets back always names this turn.
+          const added = await ctx.conversations.append({
+            id: conversationId,
+            create: earlier === undefined,
+            groups: principal.groups,
+            maxTurns: MAX_CONVERSATION_TURNS,
+            turn: {
+              question: body.question,
+              answer: payload.answer,
+              citations: payload.citations,
+              abstained: payload.abstained,
+              traceId,
+              at: new Date().toISOString(),
+            },
+          });
+          if (!added.ok) {
+            if (added.reason === "full") throw conversationFull();
+            if (added.reason === "exists")
+              throw new AppError("INTERNAL", "A conversation id was issued twice.");
+            throw conversationNotFound();
+          }
+          return payload;
         } finally {
           ctx.inflight.delete(controller);
         }

@@ -68,6 +68,8 @@ export function registerProbes(app: FastifyInstance, ctx: ApiContext): void {
         settle(llm, CHECK_TIMEOUT_MS),
       ]);
       const checks: Record<string, string> = { store, embedder, llm: llmLoaded };
+      // PostgreSQL (ISA_DATABASE_URL): every answer is recorded there, so no database, not ready.
+      if (ctx.conversations.ping) checks.database = await settle(ctx.conversations.ping(), CHECK_TIMEOUT_MS);
       if (probeRemote && llmLoaded === "ok") checks.llm = await settle(probeRemote(), CHECK_TIMEOUT_MS);
       const ready = !ctx.closing && Object.values(checks).every((c) => c === "ok");
       if (ctx.closing) checks.server = "shutting down";

@@ -76,7 +76,7 @@ export const bearer = (user: string) => ({ authorization: `Bearer ${tokenOf(user
 /** The scripted model repeats every source body it was given and cites each, so any leak would show. */
 export function echoingLlm(): Llm {
   return scriptedLlm((req: ChatRequest) => {
-    const user = req.messages.find((m) => m.role === "user")?.content ?? "";
+    const user = req.messages.findLast((m) => m.role === "user")?.content ?? "";
     const pieces: string[] = [];
     for (const m of user.matchAll(/<source n="(\d+)"[^>]*>\n([\s\S]*?)\n<\/source>/g)) {
       pieces.push(`${(m[2] ?? "").replace(/\s+/g, " ").trim()} [${m[1]}] `);

@@ -1,0 +1,77 @@
+// Conversation rules shared by every ConversationStore: server-issued ids, the audience (visibility) rule, the
+// turn cap, and the in-memory store (the default; PostgreSQL lives in pgConversations.ts).
+//
+// Visibility: a conversation's audience is the union of the groups of every principal who added a turn. A principal
+// may read or continue it iff its groups include the whole audience. Answers quote documents readable by the asker,
+// so a later reader must be able to read everything any earlier asker could: a conversation started in a public
+// Slack channel (audience [public]) can be continued by anyone, one started with engineering access only by people
+// in engineering. Adding a turn widens the audience to the adder's groups, which may narrow who can see it next.
+import { randomBytes } from "node:crypto";
+import type {
+  ConversationAppend,
+  ConversationAppendResult,
+  ConversationRecord,
+  ConversationStore,
+} from "@isa/core";
+import { CONVERSATION_ID } from "@isa/core";
+
+/** Turns kept per conversation; past it `append` answers `full` (the API: 409 CONVERSATION_FULL). */
+export const MAX_CONVERSATION_TURNS = 50;
+
+/** `c_` + 22 base64url characters: 128 random bits, unguessable, so an id alone never grants access anyway. */
+export function newConversationId(): string {
+  return `c_${randomBytes(16).toString("base64url")}`;
+}
+
+export function isConversationId(id: string): boolean {
+  return CONVERSATION_ID.test(id);
+}
+
+/** May a principal in `groups` read or continue a conversation with this audience? */
+export function mayContinue(groups: readonly string[], audience: readonly string[]): boolean {
+  const have = new Set(groups);
+  return audience.every((g) => have.has(g));
+}
+
+/** Sorted, without duplicates: stores keep audiences in this form so equal sets compare equal. */
+export function unionGroups(a: readonly string[], b: readonly string[]): string[] {
+  return [...new Set([...a, ...b])].sort();
+}
+
+/** In-process conversations (lost on restart; ISA_DATABASE_URL keeps them in PostgreSQL). */
+export function createMemoryConversationStore(): ConversationStore {
+  const byId = new Map<string, ConversationRecord>();
+  return {
+    async get(id) {
+      const c = byId.get(id);
+      return c ? structuredClone(c) : undefined;
+    },
+    async append(input: ConversationAppend): Promise<ConversationAppendResult> {
+      const existing = byId.get(input.id);
+      if (input.create) {
+        if (existing) return { ok: false, reason: "exists" };
+        const conversation: ConversationRecord = {
+          id: input.id,
+          createdAt: input.turn.at,
+          audience: unionGroups([], input.groups),
+          turns: [structuredClone(input.turn)],
+        };
+        byId.set(input.id, conversation);
+        return { ok: true, conversation: structuredClone(conversation) };
+      }
+      if (!existing) return { ok: false, reason: "not-found" };
+      if (!mayContinue(input.groups, existing.audience)) return { ok: false, reason: "not-visible" };
+      if (existing.turns.length >= input.maxTurns) return { ok: false, reason: "full" };
+      const conversation: ConversationRecord = {
+        ...existing,
+        audience: unionGroups(existing.audience, input.groups),
+        turns: [...existing.turns, structuredClone(input.turn)],
+      };
+      byId.set(input.id, conversation);
+      return { ok: true, conversation: structuredClone(conversation) };
+    },
+    async close() {
+      byId.clear();
+    },
+  };
+}
