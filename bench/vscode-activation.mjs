@@ -2,13 +2,13 @@
 // Activation time of the VS Code extension: the bundled out/extension.cjs (what the .vsix ships) is required and
 // activate() called against the extension's typed test double of the `vscode` API (bundled here with esbuild), so
 // the figure is the extension's own cost: parsing the bundle and wiring every provider, with no VS Code around it.
-// Cold: one fresh Node process per run (nothing cached). Warm: the bundle re-evaluated in one process (module cache
-// cleared between runs). Prints p50/p95 of each, the bundle and .vsix sizes, then one JSON line.
+// Each run is one fresh Node process (nothing cached), as each VS Code window's extension host loads the extension
+// once. Prints p50/p95, the bundle and .vsix sizes and the machine's load average, then one JSON line.
 //
-// Usage: node bench/vscode-activation.mjs [--cold 20] [--warm 100]   (builds the bundle first; no backend needed)
+// Usage: node bench/vscode-activation.mjs [--runs 30]   (builds the bundle first; no backend needed)
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
@@ -16,7 +16,7 @@ import { build } from "esbuild";
 const repo = path.resolve(import.meta.dirname, "..");
 const ext = path.join(repo, "vscode-extension");
 const { values } = parseArgs({
-  options: { cold: { type: "string", default: "20" }, warm: { type: "string", default: "100" } },
+  options: { runs: { type: "string", default: "30" } },
 });
 
 execFileSync(process.execPath, [path.join(ext, "scripts", "build.mjs")], { stdio: "ignore" });
@@ -65,10 +65,9 @@ const pct = (xs, p) => {
 const f = (ms) => `${ms.toFixed(2)} ms`;
 
 const cold = [];
-for (let i = 0; i < Number(values.cold); i++) {
+for (let i = 0; i < Number(values.runs); i++) {
   cold.push(...JSON.parse(execFileSync(process.execPath, [runner, "1"], { encoding: "utf8" })));
 }
-const warm = JSON.parse(execFileSync(process.execPath, [runner, values.warm], { encoding: "utf8" })).slice(1);
 rmSync(tmp, { recursive: true, force: true });
 
 const vsix = path.join(ext, "dist", "innersource-assistant.vsix");
@@ -77,9 +76,11 @@ const sizes = {
   webviewBytes: statSync(path.join(ext, "out", "webview.js")).size,
   vsixBytes: existsSync(vsix) ? statSync(vsix).size : null,
 };
-console.log("VS Code extension activation (require bundle + activate(), typed vscode double)");
+const load = loadavg().map((l) => l.toFixed(1));
+console.log(
+  `VS Code extension activation (require bundle + activate(), typed vscode double); load average ${load.join(" ")}`,
+);
 console.log(`  cold (fresh process) n=${cold.length}: p50 ${f(pct(cold, 50))}  p95 ${f(pct(cold, 95))}`);
-console.log(`  warm (same process)  n=${warm.length}: p50 ${f(pct(warm, 50))}  p95 ${f(pct(warm, 95))}`);
 console.log(
   `  out/extension.cjs ${(sizes.bundleBytes / 1024).toFixed(1)} KiB, out/webview.js ${(sizes.webviewBytes / 1024).toFixed(1)} KiB, .vsix ${sizes.vsixBytes === null ? "not built (npm run package -w vscode-extension)" : `${(sizes.vsixBytes / 1024).toFixed(1)} KiB`}`,
 );
@@ -87,8 +88,7 @@ console.log(
   JSON.stringify({
     coldP50Ms: pct(cold, 50),
     coldP95Ms: pct(cold, 95),
-    warmP50Ms: pct(warm, 50),
-    warmP95Ms: pct(warm, 95),
     ...sizes,
+    loadAverage1m: Number(load[0]),
   }),
 );

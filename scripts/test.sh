@@ -36,6 +36,12 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# The VS Code end-to-end test (vscode-extension/e2e) runs the .vsix in code-server, a real VS Code 1.139. The first
+# install on a machine builds its native modules (minutes); later runs find it in ~/.cache/isa-code-server.
+echo "==> code-server (for the VS Code end-to-end test)"
+bash vscode-extension/e2e/install-code-server.sh >/dev/null ||
+  echo "code-server could not be installed; the VS Code end-to-end test will fail." >&2
+
 echo "==> vitest"
 mkdir -p .cache
 status=0

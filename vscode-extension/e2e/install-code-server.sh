@@ -38,7 +38,9 @@ done
 if ((${#missing[@]})); then
   if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
     log "installing Debian packages: ${missing[*]}"
-    flock /tmp/apt.lock apt-get install -y "${missing[@]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    flock /tmp/apt.lock apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
+      { flock /tmp/apt.lock apt-get update >&2 && flock /tmp/apt.lock apt-get install -y --no-install-recommends "${missing[@]}" >&2; }
   else
     log "missing Debian packages (native build of code-server): ${missing[*]}"
     exit 1

@@ -111,174 +111,192 @@ async function screenshot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(docsDir, name) });
 }
 
-describe.skipIf(!ready)("the extension in a real VS Code (code-server + Playwright)", { timeout: 240_000 }, () => {
-  beforeAll(async () => {
-    work = mkdtempSync(path.join(tmpdir(), "isa-vscode-e2e-"));
-    // The workspace folder is named like the source ("acme"), so citations map onto it.
-    corpus = path.join(work, "acme");
-    cpSync(path.join(repo, "examples", "acme"), corpus, { recursive: true });
-    csDir = await timed("installCodeServer", installCodeServer);
-    await timed("backend", startBackend);
-    profile = makeProfile(path.join(work, "vscode"), {
-      "innersource.backendUrl": backendUrl,
-      "innersource.mcp.enabled": true,
-      // VS Code starts the MCP servers with our CLI directly (npx would look for an installed `isa`).
-      "innersource.mcp.command": path.join(repo, "bin", "isa.mjs"),
-    });
-    const installed = await timed("installExtension", () => installExtension(csDir, profile, vsix));
-    expect(installed).toMatch(/successfully installed/);
-    // The extension host (and the MCP servers VS Code starts from it) inherit this environment.
-    const env = { ISA_DATA_DIR: path.join(work, "data"), ISA_MODELS_DIR: modelsDir, ISA_LOG_LEVEL: "warn" };
-    server = await timed("codeServerListening", () => startCodeServer(csDir, profile, { folder: corpus, env }));
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on("console", (m) => {
-      consoleLines.push(`[${m.type()}] ${m.text().slice(0, 500)}`);
-    });
-    await timed("workbenchReady", () => openWorkbench(page, server!.url));
-    // Activation: the extension's status-bar item appears once activate() ran.
-    await timed("extensionActivated", () =>
-      page.locator(".statusbar-item", { hasText: "InnerSource" }).first().waitFor({ timeout: 120_000 }),
-    );
-  }, 40 * 60_000);
+describe.skipIf(!ready)(
+  "the extension in a real VS Code (code-server + Playwright)",
+  { timeout: 240_000 },
+  () => {
+    beforeAll(async () => {
+      rmSync(failDir, { recursive: true, force: true });
+      work = mkdtempSync(path.join(tmpdir(), "isa-vscode-e2e-"));
+      // The workspace folder is named like the source ("acme"), so citations map onto it.
+      corpus = path.join(work, "acme");
+      cpSync(path.join(repo, "examples", "acme"), corpus, { recursive: true });
+      // The sample corpus names no owners; a CODEOWNERS file in this copy gives the lens its "Owner: team" part.
+      writeFileSync(
+        path.join(corpus, "CODEOWNERS"),
+        "* @acme/platform-team\nservices/billing/ @acme/billing-team\n",
+      );
+      csDir = await timed("installCodeServer", installCodeServer);
+      await timed("backend", startBackend);
+      profile = makeProfile(path.join(work, "vscode"), {
+        "innersource.backendUrl": backendUrl,
+        "innersource.mcp.enabled": true,
+        // VS Code starts the MCP servers with our CLI directly (npx would look for an installed `isa`).
+        "innersource.mcp.command": path.join(repo, "bin", "isa.mjs"),
+      });
+      const installed = await timed("installExtension", () => installExtension(csDir, profile, vsix));
+      expect(installed).toMatch(/successfully installed/);
+      // The extension host (and the MCP servers VS Code starts from it) inherit this environment.
+      const env = { ISA_DATA_DIR: path.join(work, "data"), ISA_MODELS_DIR: modelsDir, ISA_LOG_LEVEL: "warn" };
+      server = await timed("codeServerListening", () =>
+        startCodeServer(csDir, profile, { folder: corpus, env }),
+      );
+      browser = await launchBrowser();
+      page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      page.on("console", (m) => {
+        consoleLines.push(`[${m.type()}] ${m.text().slice(0, 500)}`);
+      });
+      await timed("workbenchReady", () => openWorkbench(page, server!.url));
+      // Activation: the extension's status-bar item appears once activate() ran.
+      await timed("extensionActivated", () =>
+        page.locator(".statusbar-item", { hasText: "InnerSource" }).first().waitFor({ timeout: 120_000 }),
+      );
+    }, 40 * 60_000);
 
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== "fail" || !page) return;
-    mkdirSync(failDir, { recursive: true });
-    const name = ctx.task.name.replace(/[^\w]+/g, "-").slice(0, 60);
-    await page.screenshot({ path: path.join(failDir, `${name}.png`) }).catch(() => undefined);
-    writeFileSync(path.join(failDir, `${name}.console.log`), consoleLines.join("\n"));
-    writeFileSync(path.join(failDir, `${name}.code-server.log`), server?.output() ?? "");
-    writeFileSync(path.join(failDir, `${name}.backend.log`), backendLog);
-  });
-
-  afterAll(async () => {
-    console.log(`vscode e2e timings (ms): ${JSON.stringify(timings)}`);
-    await browser?.close();
-    await server?.stop();
-    if (backend && backend.exitCode === null) {
-      const exited = new Promise((r) => backend!.once("exit", r));
-      backend.kill("SIGTERM");
-      await exited;
-    }
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
-
-  it("stores the API token through the extension's command (SecretStorage)", async () => {
-    await timed("setToken", async () => {
-      await runCommand(page, "InnerSource: Set API Token");
-      await answerInputBox(page, token);
+    afterEach(async (ctx) => {
+      if (ctx.task.result?.state !== "fail" || !page) return;
+      mkdirSync(failDir, { recursive: true });
+      const name = ctx.task.name.replace(/[^\w]+/g, "-").slice(0, 60);
+      await page.screenshot({ path: path.join(failDir, `${name}.png`) }).catch(() => undefined);
+      writeFileSync(path.join(failDir, `${name}.console.log`), consoleLines.join("\n"));
+      writeFileSync(path.join(failDir, `${name}.code-server.log`), server?.output() ?? "");
+      writeFileSync(path.join(failDir, `${name}.backend.log`), backendLog);
     });
-  });
 
-  it("answers in the sidebar with citations, and a citation opens the file at the cited lines", async () => {
-    await timed("sidebarOpen", async () => {
-      await page.locator('.activitybar a.action-label[aria-label^="InnerSource Assistant"]').click();
-      sidebar = await frameWith(page, "#question");
+    afterAll(async () => {
+      console.log(`vscode e2e timings (ms): ${JSON.stringify(timings)}`);
+      await browser?.close();
+      await server?.stop();
+      if (backend && backend.exitCode === null) {
+        const exited = new Promise((r) => backend!.once("exit", r));
+        backend.kill("SIGTERM");
+        await exited;
+      }
+      if (work) rmSync(work, { recursive: true, force: true });
     });
-    await timed("answer", async () => {
-      await sidebar.locator("#question").fill(question);
-      await sidebar.locator("#send").click();
-      await sidebar.locator(".turn .sources button.cite").first().waitFor({ timeout: 120_000 });
-    });
-    const turn = sidebar.locator(".turn").last();
-    await expect.poll(() => turn.locator(".question").textContent()).toBe(question);
-    const answer = (await turn.locator(".answer").textContent()) ?? "";
-    expect(answer).toMatch(/secret\/staging\/postgres\/app|pg-staging-01/);
-    // [n] markers in the text are buttons too.
-    expect(await turn.locator(".answer button.cite").count()).toBeGreaterThan(0);
-    const sources = await turn.locator(".sources button.cite").allTextContents();
-    expect(sources.join("\n")).toContain("runbooks/rotate-staging-db-password.md");
 
-    // "[1] Title — runbooks/x.md:1-4": click it and expect that file, with lines start..end selected.
-    const first = turn.locator(".sources button.cite").first();
-    const label = (await first.textContent()) ?? "";
-    const m = /— (.+):(\d+)(?:-(\d+))?$/.exec(label);
-    expect(m, `citation label ${label}`).not.toBeNull();
-    const [, citedPath, start, end] = m!;
-    const base = path.basename(citedPath!);
-    const endLine = Number(end ?? start);
-    await timed("citationOpen", async () => {
-      await first.click();
-      await page.locator(".tabs-container .tab.active", { hasText: base }).waitFor({ timeout: 30_000 });
+    it("stores the API token through the extension's command (SecretStorage)", async () => {
+      await timed("setToken", async () => {
+        await runCommand(page, "InnerSource: Set API Token");
+        await answerInputBox(page, token);
+      });
     });
-    // The editor's cursor ends on the selection's last line (the range ends at column 1 of endLine); the status
-    // bar says how much is selected.
-    const selection = page.locator(".statusbar-item", { hasText: /^Ln \d+, Col \d+/ }).first();
-    await expect.poll(() => selection.textContent(), { timeout: 30_000 }).toMatch(/selected/);
-    const sel = (await selection.textContent()) ?? "";
-    const lines = /Ln (\d+), Col (\d+)/.exec(sel);
-    expect(Number(lines?.[1])).toBe(endLine);
-    expect(Number(lines?.[2])).toBe(1);
-    // The editor shows the cited file's first cited line.
-    const firstCited = readFileSync(path.join(corpus, citedPath!), "utf8").split("\n")[Number(start) - 1] ?? "";
-    if (firstCited.trim()) {
-      // Monaco renders spaces as no-break spaces.
+
+    it("answers in the sidebar with citations, and a citation opens the file at the cited lines", async () => {
+      await timed("sidebarOpen", async () => {
+        await page.locator('.activitybar a.action-label[aria-label^="InnerSource Assistant"]').click();
+        sidebar = await frameWith(page, "#question");
+      });
+      await timed("answer", async () => {
+        await sidebar.locator("#question").fill(question);
+        await sidebar.locator("#send").click();
+        await sidebar.locator(".turn .sources button.cite").first().waitFor({ timeout: 120_000 });
+      });
+      const turn = sidebar.locator(".turn").last();
+      await expect.poll(() => turn.locator(".question").textContent()).toBe(question);
+      const answer = (await turn.locator(".answer").textContent()) ?? "";
+      expect(answer).toMatch(/secret\/staging\/postgres\/app|pg-staging-01/);
+      // [n] markers in the text are buttons too.
+      expect(await turn.locator(".answer button.cite").count()).toBeGreaterThan(0);
+      const sources = await turn.locator(".sources button.cite").allTextContents();
+      expect(sources.join("\n")).toContain("runbooks/rotate-staging-db-password.md");
+
+      // "[1] Title — runbooks/x.md:1-4": click it and expect that file, with lines start..end selected.
+      const first = turn.locator(".sources button.cite").first();
+      const label = (await first.textContent()) ?? "";
+      const m = /— (.+):(\d+)(?:-(\d+))?$/.exec(label);
+      expect(m, `citation label ${label}`).not.toBeNull();
+      const [, citedPath, start, end] = m!;
+      const base = path.basename(citedPath!);
+      const endLine = Number(end ?? start);
+      await timed("citationOpen", async () => {
+        await first.click();
+        await page.locator(".tabs-container .tab.active", { hasText: base }).waitFor({ timeout: 30_000 });
+      });
+      // openCitation selects from column 1 of startLine to column 1 of endLine, so the cursor sits on endLine and
+      // the status bar counts exactly the characters of lines startLine..endLine-1 (with their newlines).
+      const fileLines = readFileSync(path.join(corpus, citedPath!), "utf8").split("\n");
+      const startLine = Number(start);
+      const expectedChars = fileLines.slice(startLine - 1, endLine - 1).reduce((n, l) => n + l.length + 1, 0);
+      const expected =
+        expectedChars > 0 ? `Ln ${endLine}, Col 1 (${expectedChars} selected)` : `Ln ${endLine}, Col 1`;
+      const selection = page.locator(".statusbar-item", { hasText: /^Ln \d+, Col \d+/ }).first();
+      await expect.poll(() => selection.textContent(), { timeout: 30_000 }).toBe(expected);
+      // The editor shows the cited file's first cited line (Monaco renders spaces as no-break spaces).
+      const firstCited = fileLines[startLine - 1]?.trim() ?? "";
       const shown = async () =>
-        ((await page.locator(".editor-instance .view-lines").first().textContent()) ?? "").replace(/\u00a0/g, " ");
-      await expect.poll(shown, { timeout: 10_000 }).toContain(firstCited.trim().slice(0, 20));
-    }
-    await runCommand(page, "Notifications: Clear All Notifications");
-    await screenshot("code-server-sidebar.png");
-  });
+        ((await page.locator(".editor-instance .view-lines").first().textContent()) ?? "").replace(
+          /\u00a0/g,
+          " ",
+        );
+      await expect.poll(shown, { timeout: 10_000 }).toContain(firstCited.slice(0, 20));
+      await runCommand(page, "Notifications: Clear All Notifications");
+      await screenshot("code-server-sidebar.png");
+    });
 
-  it("shows a Docs · Owner CodeLens above an exported symbol", async () => {
-    await timed("codeLens", async () => {
-      await openFile(page, "services/billing/src/invoice.ts");
-      await page
-        .locator(".contentWidgets .codelens-decoration, .codelens-decoration")
-        .filter({ hasText: /Docs \(\d+\)/ })
+    it("shows a Docs · Owner CodeLens above an exported symbol", async () => {
+      await timed("codeLens", async () => {
+        await openFile(page, "services/billing/src/invoice.ts");
+        await page
+          .locator(".contentWidgets .codelens-decoration, .codelens-decoration")
+          .filter({ hasText: /Docs \(\d+\) · Owner: / })
+          .first()
+          .waitFor({ timeout: 60_000 });
+      });
+      const lens = await page
+        .locator(".codelens-decoration")
+        .filter({ hasText: /Docs/ })
         .first()
-        .waitFor({ timeout: 60_000 });
+        .textContent();
+      expect(lens).toMatch(/Docs \(\d+\) · Owner: acme\/(billing|platform)-team/);
+      await screenshot("code-server-codelens.png");
     });
-    const lens = await page.locator(".codelens-decoration").filter({ hasText: /Docs/ }).first().textContent();
-    expect(lens).toMatch(/Docs \(\d+\)/);
-    await screenshot("code-server-codelens.png");
-  });
 
-  it("registers the MCP servers with VS Code, and VS Code can start docs-search", async () => {
-    await timed("mcp", async () => {
-      await runCommand(page, "MCP: List Servers");
-      const rows = page.locator(".quick-input-list .monaco-list-row");
-      await rows.filter({ hasText: "InnerSource docs-search" }).first().waitFor({ timeout: 60_000 });
-      const names = await rows.allTextContents();
-      expect(names.join("\n")).toMatch(/InnerSource files/);
-      expect(names.join("\n")).toMatch(/InnerSource git/);
-      await rows.filter({ hasText: "InnerSource docs-search" }).first().click();
-      await rows.filter({ hasText: "Start Server" }).first().click({ timeout: 30_000 });
-      // Started from VS Code: the server answers the MCP handshake and lists its tools.
-      await expect
-        .poll(
-          async () => {
-            await page.keyboard.press("Escape");
-            await runCommand(page, "MCP: List Servers");
-            const row = rows.filter({ hasText: "InnerSource docs-search" }).first();
-            await row.waitFor({ timeout: 30_000 });
-            return row.textContent();
-          },
-          { timeout: 90_000, interval: 2_000 },
-        )
-        .toMatch(/Running/);
-      // Its log (VS Code's MCP output channel) says how many tools the handshake found.
-      await rows.filter({ hasText: "InnerSource docs-search" }).first().click();
-      console.log("mcp actions:", JSON.stringify(await rows.allTextContents()));
-      await rows.filter({ hasText: "Show Output" }).first().click({ timeout: 30_000 });
-      const outputText = async () =>
-        ((await page.locator(".part.panel .view-lines").first().textContent()) ?? "").replace(/\u00a0/g, " ");
-      await expect.poll(outputText, { timeout: 30_000 }).toMatch(/Discovered \d+ tools/);
-      console.log("mcp output:", await outputText());
+    it("registers the MCP servers with VS Code, and VS Code can start docs-search", async () => {
+      await timed("mcp", async () => {
+        await runCommand(page, "MCP: List Servers");
+        const rows = page.locator(".quick-input-list .monaco-list-row");
+        await rows.filter({ hasText: "InnerSource docs-search" }).first().waitFor({ timeout: 60_000 });
+        const names = await rows.allTextContents();
+        expect(names.join("\n")).toMatch(/InnerSource files/);
+        expect(names.join("\n")).toMatch(/InnerSource git/);
+        await rows.filter({ hasText: "InnerSource docs-search" }).first().click();
+        await rows.filter({ hasText: "Start Server" }).first().click({ timeout: 30_000 });
+        // Started from VS Code: the server answers the MCP handshake and lists its tools.
+        await expect
+          .poll(
+            async () => {
+              await page.keyboard.press("Escape");
+              await runCommand(page, "MCP: List Servers");
+              const row = rows.filter({ hasText: "InnerSource docs-search" }).first();
+              await row.waitFor({ timeout: 30_000 });
+              return row.textContent();
+            },
+            { timeout: 90_000, interval: 2_000 },
+          )
+          .toMatch(/Running/);
+        // Its log (VS Code's MCP output channel) says how many tools the handshake found.
+        await rows.filter({ hasText: "InnerSource docs-search" }).first().click();
+        await rows.filter({ hasText: "Show Output" }).first().click({ timeout: 30_000 });
+        const outputText = async () =>
+          ((await page.locator(".part.panel .view-lines").first().textContent()) ?? "").replace(
+            /\u00a0/g,
+            " ",
+          );
+        await expect.poll(outputText, { timeout: 30_000 }).toMatch(/Discovered \d+ tools/);
+      });
     });
-  });
 
-  it("registers the @innersource chat participant with VS Code's chat", async () => {
-    await runCommand(page, "Chat: Open Chat");
-    const input = page.locator(".interactive-input-part .monaco-editor").first();
-    await input.click();
-    await page.keyboard.type("@inner");
-    await page
-      .locator(".suggest-widget .monaco-list-row", { hasText: "@innersource" })
-      .first()
-      .waitFor({ timeout: 30_000 });
-    await page.keyboard.press("Escape");
-  });
-});
+    it("registers the @innersource chat participant with VS Code's chat", async () => {
+      await runCommand(page, "Chat: Open Chat");
+      const input = page.locator(".interactive-input-part .monaco-editor").first();
+      await input.click();
+      await page.keyboard.type("@inner");
+      await page
+        .locator(".suggest-widget .monaco-list-row", { hasText: "@innersource" })
+        .first()
+        .waitFor({ timeout: 30_000 });
+      await page.keyboard.press("Escape");
+    });
+  },
+);

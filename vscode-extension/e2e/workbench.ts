@@ -81,7 +81,10 @@ export async function openFile(page: Page, relPath: string): Promise<void> {
   await page.keyboard.press("F1");
   await input.waitFor({ timeout: 30_000 });
   await input.fill(relPath);
-  await page.locator(".quick-input-list .monaco-list-row", { hasText: base }).first().waitFor({ timeout: 30_000 });
+  await page
+    .locator(".quick-input-list .monaco-list-row", { hasText: base })
+    .first()
+    .waitFor({ timeout: 30_000 });
   await input.press("Enter");
   await page.locator(".tabs-container .tab.active", { hasText: base }).waitFor({ timeout: 30_000 });
 }

@@ -122,6 +122,10 @@ export function activateWith(
     vscode.commands.registerCommand("innersource.newConversation", () =>
       controller.receive({ type: "conversation/new" }),
     ),
+    vscode.commands.registerCommand("innersource.openConversation", async () => {
+      await view.reveal();
+      return controller.pickArchived();
+    }),
     vscode.commands.registerCommand("innersource.checkConnection", async () => {
       const s = await connection.check();
       const show = s.state === "ok" ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
@@ -151,7 +155,10 @@ export function activateWith(
     }),
   );
   registerParticipant(context, connection, log);
-  const firstCheck = connection.check().catch(() => undefined);
+  // After activation returns: the first fetch() of a process loads Node's HTTP client, which activation need not wait for.
+  const firstCheck = new Promise((r) => setImmediate(r))
+    .then(() => connection.check())
+    .catch(() => undefined);
   return { connection, controller, view, lenses, mcp, status, uriHandler, firstCheck };
 }
 

@@ -40,6 +40,18 @@ export class ConversationStore {
     return fresh;
   }
 
+  /** Makes archived conversation `index` the current one (the current one, if it has turns, is archived). */
+  async restore(index: number): Promise<Conversation | undefined> {
+    const archived = this.archived();
+    const picked = archived[index];
+    if (!picked) return undefined;
+    const cur = this.current();
+    const rest = archived.filter((_, i) => i !== index);
+    await this.memento.update(ARCHIVE, (cur.turns.length > 0 ? [cur, ...rest] : rest).slice(0, MAX_ARCHIVED));
+    await this.save(picked);
+    return picked;
+  }
+
   /** Replaces the current conversation (e.g. one loaded from the backend), archiving the old one. */
   async replace(c: Conversation): Promise<void> {
     const cur = this.current();

@@ -126,7 +126,8 @@ describe("/ask", () => {
   it("sends chat-view feedback for the answer's traceId", async () => {
     const { result } = await run("How do I retry a failed payment run?");
     state.participants.get(PARTICIPANT_ID)?.feedback({ result, kind: ChatResultFeedbackKind.Helpful });
-    const fb = () => rec.calls.filter((c) => c.path === "/v1/feedback").map((c) => JSON.parse(c.body ?? "{}"));
+    const fb = () =>
+      rec.calls.filter((c) => c.path === "/v1/feedback").map((c) => JSON.parse(c.body ?? "{}"));
     await expect.poll(fb).toEqual([{ traceId: result.metadata?.traceId, rating: "up" }]);
   });
 

@@ -187,6 +187,12 @@ describe("asking", () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(ofType("conversation/load").at(-1)?.conversation).toEqual({ turns: [] });
     expect(api.controller.deps.store.archived()).toHaveLength(1);
+    // …and brings it back from the history picker (the current, empty one is not archived).
+    state.quickPickAnswers.push(0);
+    const back = await state.commands.get("innersource.openConversation")?.();
+    expect((back as { turns: { question: string }[] }).turns[0]?.question).toBe("How do I deploy?");
+    expect(ofType("conversation/load").at(-1)?.conversation.turns).toHaveLength(1);
+    expect(api.controller.deps.store.archived()).toHaveLength(0);
   });
 });
 

@@ -177,6 +177,26 @@ export class ChatController {
     return conversation;
   }
 
+  /** Lets the user pick an earlier conversation of this workspace and shows it. */
+  async pickArchived(): Promise<Conversation | undefined> {
+    const archived = this.deps.store.archived();
+    if (archived.length === 0) {
+      void vscode.window.showInformationMessage("InnerSource: no earlier conversations in this workspace.");
+      return undefined;
+    }
+    const items = archived.map((c, index) => ({
+      label: c.turns[0]?.question.slice(0, 80) ?? "(empty)",
+      description: `${c.turns.length} question${c.turns.length === 1 ? "" : "s"}`,
+      index,
+    }));
+    const pick = await vscode.window.showQuickPick(items, { title: "Earlier InnerSource conversations" });
+    if (!pick) return undefined;
+    this.running?.abort();
+    const conversation = await this.deps.store.restore(pick.index);
+    if (conversation) this.send({ type: "conversation/load", conversation });
+    return conversation;
+  }
+
   /** Relays a connection status change to the view. */
   status(state: ToWebview & { type: "connection/status" }): void {
     this.send(state);

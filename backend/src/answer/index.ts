@@ -6,6 +6,7 @@ export type { Evidence, EvidenceOptions, EvidenceSource } from "./extractive.js"
 export { renderEvidence, selectEvidence } from "./extractive.js";
 export {
   FOLLOW_UP_MARGIN,
+  HISTORY_TURNS,
   historyMessages,
   isFollowUp,
   preferExpanded,

@@ -193,6 +193,25 @@ describe("conversations", () => {
     expectError(await get("dan", a.conversationId), "NOT_FOUND");
   });
 
+  it("/openapi.json: conversationId in the ask body (optional) and the answer (required), and the GET route", async () => {
+    const doc = (await t.app.inject({ method: "GET", url: "/openapi.json" })).json<{
+      paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown> }>>;
+    }>();
+    type Schema = { required?: string[]; properties: Record<string, { pattern?: string }> };
+    const ask = doc.paths["/v1/ask"]?.post as unknown as {
+      requestBody: { content: Record<string, { schema: Schema }> };
+      responses: Record<string, { content: Record<string, { schema: Schema }> }>;
+    };
+    const body = ask.requestBody.content["application/json"]?.schema;
+    expect(body?.properties.conversationId?.pattern).toBe(CONVERSATION_ID.source);
+    expect(body?.required).toEqual(["question"]);
+    expect(ask.responses["200"]?.content["application/json"]?.schema.required).toContain("conversationId");
+    expect(Object.keys(ask.responses)).toEqual(expect.arrayContaining(["404", "409"]));
+    expect(Object.keys(doc.paths["/v1/conversations/{id}"]?.get?.responses ?? {})).toEqual(
+      expect.arrayContaining(["200", "404"]),
+    );
+  });
+
   it(`409 CONVERSATION_FULL after ${MAX_CONVERSATION_TURNS} turns, before any answering`, async () => {
     const first = await askOk("root", "How many vacation days?");
     for (let i = 1; i < MAX_CONVERSATION_TURNS; i++)

@@ -57,7 +57,13 @@ export async function a2aCommand(argv: readonly string[]): Promise<void> {
   }
   // The model is warmed only where it answers: extractive answers with score routing never load one.
   const usesModel = config.llm.answerMode !== "extractive" || config.agents.router === "llm";
-  void Promise.all([runtime.store(), runtime.retriever(), ...(usesModel ? [runtime.llm()] : [])]).then(
+  void Promise.all([
+    runtime.store(),
+    runtime.retriever(),
+    ...(usesModel ? [runtime.llm()] : []),
+    // The agents load ADK on their first question; load it now so that question does not wait for it.
+    import("../agents/adkBackend.js"),
+  ]).then(
     () => logger.info("models loaded; ready"),
     (err: unknown) => logger.error({ err }, "warm-up failed"),
   );

@@ -38,13 +38,36 @@ export function unionGroups(a: readonly string[], b: readonly string[]): string[
   return [...new Set([...a, ...b])].sort();
 }
 
+/**
+ * Conversations kept in memory (default 10,000): every answer starts or extends one, so an unbounded map would grow
+ * with traffic. Past the cap the least recently used is dropped (continuing it is then 404, like an unknown id).
+ */
+export const MEMORY_CONVERSATIONS = 10_000;
+
+export interface MemoryConversationStoreOptions {
+  readonly maxConversations?: number;
+}
+
 /** In-process conversations (lost on restart; ISA_DATABASE_URL keeps them in PostgreSQL). */
-export function createMemoryConversationStore(): ConversationStore {
+export function createMemoryConversationStore(opts: MemoryConversationStoreOptions = {}): ConversationStore {
+  const max = opts.maxConversations ?? MEMORY_CONVERSATIONS;
+  // A Map iterates in insertion order: re-inserting on use keeps the least recently used first.
   const byId = new Map<string, ConversationRecord>();
+  const touch = (c: ConversationRecord) => {
+    byId.delete(c.id);
+    byId.set(c.id, c);
+    while (byId.size > max) {
+      const oldest = byId.keys().next().value;
+      if (oldest === undefined) break;
+      byId.delete(oldest);
+    }
+  };
   return {
     async get(id) {
       const c = byId.get(id);
-      return c ? structuredClone(c) : undefined;
+      if (!c) return undefined;
+      touch(c);
+      return structuredClone(c);
     },
     async append(input: ConversationAppend): Promise<ConversationAppendResult> {
       const existing = byId.get(input.id);
@@ -56,7 +79,7 @@ export function createMemoryConversationStore(): ConversationStore {
           audience: unionGroups([], input.groups),
           turns: [structuredClone(input.turn)],
         };
-        byId.set(input.id, conversation);
+        touch(conversation);
         return { ok: true, conversation: structuredClone(conversation) };
       }
       if (!existing) return { ok: false, reason: "not-found" };
@@ -67,7 +90,7 @@ export function createMemoryConversationStore(): ConversationStore {
         audience: unionGroups(existing.audience, input.groups),
         turns: [...existing.turns, structuredClone(input.turn)],
       };
-      byId.set(input.id, conversation);
+      touch(conversation);
       return { ok: true, conversation: structuredClone(conversation) };
     },
     async close() {

@@ -10,10 +10,12 @@ import { openDatabase } from "./database.js";
 import { createPgConversationStore } from "./pgConversations.js";
 import { createPgTaskStore } from "./pgTaskStore.js";
 
+export type { MemoryConversationStoreOptions } from "./conversations.js";
 export {
   createMemoryConversationStore,
   isConversationId,
   MAX_CONVERSATION_TURNS,
+  MEMORY_CONVERSATIONS,
   mayContinue,
   newConversationId,
   unionGroups,

@@ -7,6 +7,7 @@ import type { Citation, ConversationRecord } from "@isa/core";
 import { AppError } from "@isa/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AnswerResult, HistoryTurn } from "../../answer/index.js";
+import { HISTORY_TURNS } from "../../answer/index.js";
 import { MAX_CONVERSATION_TURNS, mayContinue, newConversationId } from "../../persistence/index.js";
 import type { ApiContext } from "../context.js";
 import { newTraceId, principalOf } from "../context.js";
@@ -42,9 +43,6 @@ export function answerPayload(res: AnswerResult, traceId: string, conversationId
     conversationId,
   };
 }
-
-/** Earlier turns the answerer gets (it keeps the last few of them; see answer/history.ts). */
-const HISTORY_LOADED = 4;
 
 const conversationNotFound = () =>
   new AppError("NOT_FOUND", "The conversation does not exist or is not visible to the caller.");
@@ -89,7 +87,7 @@ export function registerAsk(app: FastifyInstance, ctx: ApiContext): void {
     }
     const conversationId = earlier?.id ?? newConversationId();
     const history: HistoryTurn[] = (earlier?.turns ?? [])
-      .slice(-HISTORY_LOADED)
+      .slice(-HISTORY_TURNS)
       .map((t) => ({ question: t.question, answer: t.answer }));
     const traceId = newTraceId();
     const log = request.log.child({ traceId });
