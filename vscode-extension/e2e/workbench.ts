@@ -28,22 +28,31 @@ export async function openWorkbench(page: Page, url: string): Promise<void> {
   await page.locator(".activitybar").waitFor({ timeout: 180_000 });
 }
 
-/** Runs a command by its palette title ("Category: Title"); retries while contributions are still loading. */
+/** Runs a command by its palette title ("Category: Title"); retries while contributions are still loading or
+ * while focus sits somewhere F1 does not reach (a just-closed picker, the Output view). */
 export async function runCommand(page: Page, title: string): Promise<void> {
   const input = page.locator(".quick-input-widget input.input");
   for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press("F1");
-    await input.waitFor({ timeout: 30_000 });
-    await input.fill(`>${title}`);
-    const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
     try {
-      await row.waitFor({ timeout: 5_000 });
+      await page.keyboard.press("F1");
+      await input.waitFor({ timeout: 5_000 });
+      await input.fill(`>${title}`);
+      await page
+        .locator(".quick-input-list .monaco-list-row", { hasText: title })
+        .first()
+        .waitFor({ timeout: 5_000 });
       await input.press("Enter");
       return;
     } catch (err) {
       await page.keyboard.press("Escape");
       if (attempt >= 6) throw err;
-      await page.waitForTimeout(2_000);
+      // Focus the workbench itself so the next F1 reaches the keybinding service.
+      await page
+        .locator(".part.editor")
+        .first()
+        .click({ position: { x: 5, y: 5 }, timeout: 2_000 })
+        .catch(() => undefined);
+      await page.waitForTimeout(1_000);
     }
   }
 }

@@ -30,6 +30,8 @@ const FILES = {
     "# Billing client\n\nImport @acme/billing-client to create invoices.\nCall createInvoice with a customer id.\nSet BILLING_API_URL to the billing endpoint.\n",
   "docs/billing/retries.md": "# Retries\n\ncreateInvoice retries three times before it gives up.\n",
   "docs/other.md": "# Other\n\nNothing about invoices here.\n",
+  // Code mentioning the symbols is not documentation: it must not raise the lens counts below.
+  "src/billing.ts": "export function createInvoice(customer: string) {\n  return charge(customer);\n}\n",
 };
 
 const SOURCE = [
@@ -87,6 +89,7 @@ describe("lenses", () => {
     expect(lookups()).toHaveLength(1);
     expect(JSON.parse(lookups()[0]?.body ?? "")).toEqual({
       terms: ["@acme/billing-client", "createInvoice", "BILLING_API_URL", "unknownThing"],
+      kinds: ["markdown", "text"],
     });
   });
 

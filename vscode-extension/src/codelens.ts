@@ -3,7 +3,7 @@
 // scrolling, re-rendering and hovers cost nothing. A lens "📖 Docs (n) · Owner: team" sits above each term the
 // index knows and opens its top documents; the hover shows the best snippet. Nothing here runs on the typing path:
 // VS Code asks for lenses asynchronously and every wait honours its cancellation token.
-import type { LookupDoc, LookupResult } from "@isa/core";
+import type { DocumentKind, LookupDoc, LookupResult } from "@isa/core";
 import { toAppError } from "@isa/core";
 import * as vscode from "vscode";
 import type { Connection } from "./connection.js";
@@ -47,6 +47,9 @@ function quiet(ms: number, token: vscode.CancellationToken): Promise<boolean> {
     });
   });
 }
+
+/** What a "📖 Docs" lens counts. */
+const DOC_KINDS: readonly DocumentKind[] = ["markdown", "text"];
 
 const ownerLabel = (o: string) => o.replace(/^group:/, "").replace(/^(?:default\/)/, "");
 
@@ -113,9 +116,11 @@ export class DocLensProvider implements vscode.CodeLensProvider, vscode.HoverPro
     try {
       const client = await this.connection.client();
       this.lookups++;
+      // "Docs" means documentation: code that merely mentions the symbol (the file itself first of all) is not
+      // counted, or every export would show "Docs (1)" pointing back at its own definition.
       const results = await client.lookup(
         terms.map((t) => t.term),
-        { signal: controller.signal },
+        { signal: controller.signal, kinds: DOC_KINDS },
       );
       const known = terms.flatMap((term, i) => {
         const result = results[i];

@@ -10,6 +10,7 @@ import { MCP_PROVIDER_ID } from "./mcp.js";
 import {
   CancellationTokenSource,
   disposeAll,
+  grantTrust,
   McpHttpServerDefinition,
   McpStdioServerDefinition,
   makeContext,
@@ -86,6 +87,23 @@ describe("MCP server definitions", () => {
     expect(http.headers).toEqual({});
     const resolved = (await provider().resolveMcpServerDefinition?.(http, token)) as McpHttpServerDefinition;
     expect(resolved.headers).toEqual({ Authorization: "Bearer secret-token" });
+  });
+
+  it("in Restricted Mode offer only the remote server, and the local ones once trust is granted", async () => {
+    setWorkspaceFolders(["/src/untrusted"]);
+    setConfig({ "mcp.url": "https://isa.example.internal/mcp" });
+    state.trusted = false;
+    expect((await list()).map((d) => d.label)).toEqual(["InnerSource docs-search (remote)"]);
+    let changes = 0;
+    provider().onDidChangeMcpServerDefinitions?.(() => changes++);
+    grantTrust();
+    expect(changes).toBe(1);
+    expect((await list()).map((d) => d.label)).toEqual([
+      "InnerSource docs-search",
+      "InnerSource files",
+      "InnerSource git",
+      "InnerSource docs-search (remote)",
+    ]);
   });
 
   it("are none when switched off, and VS Code is told when folders or settings change", async () => {

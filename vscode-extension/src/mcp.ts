@@ -1,7 +1,8 @@
 // Our MCP servers registered with VS Code's MCP API, so Copilot agent mode and any other MCP client in the IDE can
 // use them without a hand-written .vscode/mcp.json: docs-search over stdio (the local index), files and git over
 // the open workspace folders (stdio), and, when `innersource.mcp.url` is set, the remote docs-search server over
-// Streamable HTTP with the API token as bearer (read from SecretStorage only when VS Code starts the server).
+// Streamable HTTP with the API token as bearer (read from SecretStorage only when VS Code starts the server). In
+// Restricted Mode (an untrusted workspace) only the remote server is offered: the local ones start a process.
 import * as vscode from "vscode";
 import type { Connection } from "./connection.js";
 
@@ -18,9 +19,22 @@ function cli(command: string, args: string[]): { command: string; args: string[]
 export function serverDefinitions(
   settings: Connection["settings"],
   folders: readonly vscode.WorkspaceFolder[],
-  version: string,
+  opts: { version: string; trusted: boolean },
 ): vscode.McpServerDefinition[] {
   if (!settings.mcpEnabled) return [];
+  const { version } = opts;
+  const remote = settings.mcpUrl
+    ? [
+        new vscode.McpHttpServerDefinition(
+          "InnerSource docs-search (remote)",
+          vscode.Uri.parse(settings.mcpUrl),
+          {},
+          version,
+        ),
+      ]
+    : [];
+  // Restricted Mode: nothing that starts a local process (npx could pick a binary from the untrusted workspace).
+  if (!opts.trusted) return remote;
   const local = folders.filter((f) => f.uri.scheme === "file").map((f) => f.uri.fsPath);
   const cwd = folders[0]?.uri.scheme === "file" ? folders[0].uri : undefined;
   const stdio = (label: string, args: string[]) => {
@@ -34,16 +48,7 @@ export function serverDefinitions(
     defs.push(stdio("InnerSource files", ["files", ...local.flatMap((p) => ["--root", p])]));
     defs.push(stdio("InnerSource git", ["git", ...local.flatMap((p) => ["--repo", p])]));
   }
-  if (settings.mcpUrl) {
-    defs.push(
-      new vscode.McpHttpServerDefinition(
-        "InnerSource docs-search (remote)",
-        vscode.Uri.parse(settings.mcpUrl),
-        {},
-        version,
-      ),
-    );
-  }
+  defs.push(...remote);
   return defs;
 }
 
@@ -59,11 +64,15 @@ export class McpProvider implements vscode.McpServerDefinitionProvider, vscode.D
     this.subs = [
       connection.onDidChange(() => this.changed.fire()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.changed.fire()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
     ];
   }
 
   provideMcpServerDefinitions(): vscode.McpServerDefinition[] {
-    return serverDefinitions(this.connection.settings, vscode.workspace.workspaceFolders ?? [], this.version);
+    return serverDefinitions(this.connection.settings, vscode.workspace.workspaceFolders ?? [], {
+      version: this.version,
+      trusted: vscode.workspace.isTrusted,
+    });
   }
 
   /** Called when VS Code is about to start a server: the HTTP one gets the bearer token now, not at listing time. */

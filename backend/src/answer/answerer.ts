@@ -30,6 +30,12 @@ export interface Answerer {
 const CLOSEST_COUNT = 3;
 /** Evidence quotes appended in hybrid mode: enough to carry the key fact, few enough to stay readable. */
 const HYBRID_QUOTES = 2;
+/**
+ * Small-to-big for extractive answers: the top hits whose documents are searched around, and how much text
+ * around each. Measured on the npm-docs eval (see backend/README.md, "Extractive answers").
+ */
+const NEIGHBOUR_HITS = 2;
+const NEIGHBOUR_CHARS = 1500;
 /** Tiny models sometimes go on to recite fences or invent the next question; cut generation there. */
 const STOP = ["<source", "</source>", "\nQuestion:"];
 
@@ -94,13 +100,15 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       }
 
       if (mode === "extractive") {
+        const sources = await evidenceSources(retriever, hits, opts);
+        opts.signal?.throwIfAborted();
         const evidence = selectEvidence(
           rq,
-          hits.map((h, i) => ({ n: i + 1, chunk: h.chunk })),
+          sources.map((s) => ({ n: s.n, chunk: s.hit.chunk, rank: s.rank, around: s.n > hits.length })),
         );
         emit(renderEvidence(evidence));
         return done({
-          citations: citationsFor(citedNumbers(text), (n) => hits[n - 1]),
+          citations: citationsFor(citedNumbers(text), (n) => sources[n - 1]?.hit),
           abstained: false,
           citationsInferred: false,
         });
@@ -201,6 +209,35 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       return done({ citations: closest, abstained: false, citationsInferred: true }, generateMs, usage);
     },
   };
+}
+
+/**
+ * The hits, then (small-to-big) the chunks around the best ones in their documents, each a source of its own:
+ * numbered after the hits so `[n]` of a hit is unchanged, and cited with its own line range when quoted.
+ */
+async function evidenceSources(
+  retriever: AnswerRetriever,
+  hits: readonly RetrievalHit[],
+  opts: AnswerOptions,
+): Promise<Array<{ n: number; hit: RetrievalHit; rank: number }>> {
+  const sources = hits.map((hit, i) => ({ n: i + 1, hit, rank: i + 1 }));
+  if (!retriever.neighbours) return sources;
+  const seen = new Set(hits.map((h) => h.chunk.id));
+  const { neighbours } = retriever;
+  const top = hits.slice(0, NEIGHBOUR_HITS);
+  const arounds = await Promise.all(
+    top.map((hit) =>
+      neighbours.call(retriever, hit.chunk, { principal: opts.principal, maxChars: NEIGHBOUR_CHARS }),
+    ),
+  );
+  for (const [i, hit] of top.entries()) {
+    for (const chunk of arounds[i] ?? []) {
+      if (seen.has(chunk.id)) continue;
+      seen.add(chunk.id);
+      sources.push({ n: sources.length + 1, hit: { chunk, score: hit.score }, rank: i + 1 });
+    }
+  }
+  return sources;
 }
 
 function citationsFor(

@@ -154,3 +154,127 @@ describe("selectEvidence", () => {
     ).toHaveLength(5);
   });
 });
+
+describe("selectEvidence: code boilerplate, lists, how-to steps, text around hits", () => {
+  const script = chunk({
+    path: "scripts/restart-consumers.sh",
+    kind: "code",
+    text: [
+      "#!/usr/bin/env bash",
+      "# Restart every deployment that reads the staging database, after a password rotation.",
+      "set -euo pipefail",
+      "",
+      "restart_consumers() {",
+      '  kubectl -n "$ns" rollout restart deploy/billing-api',
+      "}",
+    ].join("\n"),
+  });
+
+  it("never quotes shebangs, shell strict mode, imports or licence headers", () => {
+    expect(splitUnits(script.text, "code")).toEqual([
+      "# Restart every deployment that reads the staging database, after a password rotation.",
+      "restart_consumers() {",
+      'kubectl -n "$ns" rollout restart deploy/billing-api',
+    ]);
+    const ts = [
+      "// Copyright 2024 Acme Inc.",
+      "// Licensed under the Apache License, Version 2.0.",
+      "// you may not use this file except in compliance with the License.",
+      "",
+      '"use strict";',
+      'import { readFile } from "node:fs/promises";',
+      'const path = require("node:path");',
+      "export const PASSWORD_ROTATION_DAYS = 90;",
+    ].join("\n");
+    expect(splitUnits(ts, "code")).toEqual(["export const PASSWORD_ROTATION_DAYS = 90;"]);
+    const ev = selectEvidence("How do I rotate the staging database password?", [{ n: 1, chunk: script }]);
+    const quoted = ev.map((e) => e.text).join("\n");
+    expect(quoted).toContain("# Restart every deployment that reads the staging database");
+    expect(quoted).not.toMatch(/pipefail|#!/);
+  });
+
+  it("does not read a file's header comment as the comment of a line further down", () => {
+    const ev = selectEvidence("password rotation staging database", [{ n: 1, chunk: script }]);
+    expect(ev[0]?.text).toBe(
+      "# Restart every deployment that reads the staging database, after a password rotation.",
+    );
+  });
+
+  it("quotes the whole list a sentence introduces, with its markers, and keeps a list item whole", () => {
+    const orgs = chunk({
+      path: "docs/orgs.md",
+      text: [
+        "There are three levels of org users:",
+        "",
+        "1. Super admin, controls billing. Only one per org.",
+        "2. Team admin, manages team membership.",
+        "3. Developer, works on packages.",
+        "",
+        "Every org has a developers team.",
+      ].join("\n"),
+    });
+    expect(splitUnits(orgs.text, "markdown")).toContain("Super admin, controls billing. Only one per org.");
+    const ev = selectEvidence("What are the levels of org users?", [{ n: 1, chunk: orgs }]);
+    expect(ev[0]?.text).toBe(
+      [
+        "There are three levels of org users:",
+        "1. Super admin, controls billing. Only one per org.",
+        "2. Team admin, manages team membership.",
+        "3. Developer, works on packages.",
+      ].join("\n"),
+    );
+  });
+
+  const runbook = chunk({
+    path: "runbooks/rotate.md",
+    text: [
+      "## Steps",
+      "",
+      "1. Generate a new password: `vault write -f database/rotate-role/staging-app`.",
+      "2. Restart the consumers so they pick up the new secret.",
+      "3. Check the connection pool metrics for five minutes.",
+    ].join("\n"),
+  });
+
+  it("answers a how-to question with the steps under their heading, not one step", () => {
+    const ev = selectEvidence("How do I rotate the staging database password?", [{ n: 1, chunk: runbook }]);
+    expect(ev[0]?.text).toBe(
+      [
+        "Steps:",
+        "1. Generate a new password: `vault write -f database/rotate-role/staging-app`.",
+        "2. Restart the consumers so they pick up the new secret.",
+        "3. Check the connection pool metrics for five minutes.",
+      ].join("\n"),
+    );
+    expect(ev).toHaveLength(1);
+    // Not asked how: the one step that says it.
+    const which = selectEvidence("Which vault command generates the staging database password?", [
+      { n: 1, chunk: runbook },
+    ]);
+    expect(which[0]?.text).toBe(
+      "Generate a new password: `vault write -f database/rotate-role/staging-app`.",
+    );
+  });
+
+  it("quotes text from around a hit only when it is clearly better than the hits' own", () => {
+    const hitChunk = chunk({
+      path: "docs/a.md",
+      text: "The staging database password is rotated every 90 days.",
+    });
+    const same = chunk({
+      path: "docs/a.md",
+      startLine: 5,
+      text: "The staging database password is rotated every 90 days by ops.",
+    });
+    const ev = selectEvidence("How often is the staging database password rotated?", [
+      { n: 1, chunk: hitChunk },
+      { n: 2, chunk: same, rank: 1, around: true },
+    ]);
+    expect(ev[0]?.n).toBe(1);
+    const better = selectEvidence("How do I rotate the staging database password?", [
+      { n: 1, chunk: chunk({ path: "docs/a.md", text: "Ask in the ops channel first." }) },
+      { n: 2, chunk: runbook, rank: 1, around: true },
+    ]);
+    expect(better.map((e) => e.n)).toEqual([2]);
+  });
+});

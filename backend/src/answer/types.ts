@@ -21,6 +21,14 @@ export interface AnswerRetriever {
     query: string,
     opts: { readonly principal: Principal; readonly k: number },
   ): Promise<RetrievalResult>;
+  /**
+   * Optional small-to-big: chunks of the same document around a hit (the principal's view), so extractive answers
+   * can quote a how-to's steps when only its introduction was retrieved. Without it answers use the hits alone.
+   */
+  neighbours?(
+    chunk: Chunk,
+    opts: { readonly principal: Principal; readonly maxChars: number },
+  ): Promise<readonly Chunk[]>;
 }
 
 /** The parts of Config the answerer reads (a whole Config fits). */

@@ -11,6 +11,7 @@ const FILES = {
   "docs/invoices.md": "# Invoices\n\nThe createInvoice call retries three times.\n",
   "docs/other.md": "# Billing overview\n\nBilling happens monthly.\n",
   "secret/plan.md": "# Plan\n\ncreateInvoice moves to the ledger service. CANARY-LOOKUP\n",
+  "src/invoice.ts": "export function createInvoice(customer: string) {\n  return customer;\n}\n",
 };
 const ACL = 'default: [public]\nrules:\n  - glob: "secret/**"\n    groups: [security]\n';
 
@@ -29,8 +30,27 @@ describe("POST /v1/lookup", () => {
   const lookup = (user: string, terms: unknown) =>
     t.app.inject({ method: "POST", url: "/v1/lookup", headers: bearer(user), payload: { terms } });
 
+  const lookupKinds = (user: string, terms: unknown, kinds: unknown) =>
+    t.app.inject({ method: "POST", url: "/v1/lookup", headers: bearer(user), payload: { terms, kinds } });
+
+  it("counts every kind by default, only the asked kinds with `kinds` (documentation without the code)", async () => {
+    const all = (await lookup("dan", ["createInvoice"])).json();
+    expect(all.results[0].count).toBe(3);
+    expect(all.results[0].top.map((d: { path: string }) => d.path)).toContain("src/invoice.ts");
+    const docs = (await lookupKinds("dan", ["createInvoice"], ["markdown", "text"])).json();
+    expect(docs.results[0].count).toBe(2);
+    expect(docs.results[0].top.map((d: { path: string }) => d.path)).not.toContain("src/invoice.ts");
+    const bad = await lookupKinds("dan", ["createInvoice"], ["binary"]);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe("INPUT_INVALID");
+  });
+
   it("counts the documents mentioning each term, best first, with a snippet around the mention", async () => {
-    const res = await lookup("dan", ["createInvoice", "@acme/billing-client", "BILLING_API_URL", "nowhere"]);
+    const res = await lookupKinds(
+      "dan",
+      ["createInvoice", "@acme/billing-client", "BILLING_API_URL", "nowhere"],
+      ["markdown"],
+    );
     expect(res.statusCode).toBe(200);
     const { results } = res.json();
     expect(results.map((r: { term: string; count: number }) => [r.term, r.count])).toEqual([
@@ -52,10 +72,10 @@ describe("POST /v1/lookup", () => {
   });
 
   it("filters by the caller's groups: a restricted mention counts only for its readers", async () => {
-    const outsider = (await lookup("dan", ["createInvoice"])).json();
+    const outsider = (await lookupKinds("dan", ["createInvoice"], ["markdown"])).json();
     expect(outsider.results[0].count).toBe(2);
     expect(JSON.stringify(outsider)).not.toContain("CANARY-LOOKUP");
-    const insider = (await lookup("bob", ["createInvoice"])).json();
+    const insider = (await lookupKinds("bob", ["createInvoice"], ["markdown"])).json();
     expect(insider.results[0].count).toBe(3);
   });
 

@@ -2,7 +2,7 @@
 // for CodeLens and hovers. Each term is one lexical (BM25) query filtered by the caller's groups inside the store,
 // with no embedding and no generation, so a 50-term call stays cheap; a hit counts only when its chunk contains the
 // term verbatim (case-insensitive), because BM25 alone would match `billing-client` on any chunk saying "billing".
-import type { Principal, ScoredChunk, VectorStore } from "@isa/core";
+import type { DocumentKind, Principal, ScoredChunk, VectorStore } from "@isa/core";
 import type { FastifyInstance } from "fastify";
 import type { ApiContext } from "./context.js";
 import { principalOf } from "./context.js";
@@ -65,13 +65,14 @@ export async function lookupTerms(
   store: VectorStore,
   principal: Principal,
   terms: readonly string[],
+  kinds?: readonly DocumentKind[],
 ): Promise<LookupResult[]> {
   // Duplicates cost nothing twice; the answer keeps the caller's order and length.
   const unique = [...new Set(terms.map((t) => t.trim()))];
   const results = new Map<string, LookupResult>();
   await Promise.all(
     unique.map(async (term) => {
-      const hits = await store.searchLexical(term, { k: CANDIDATES, principal });
+      const hits = await store.searchLexical(term, { k: CANDIDATES, principal, ...(kinds ? { kinds } : {}) });
       results.set(term, summarise(term, hits));
     }),
   );
@@ -84,9 +85,9 @@ export function registerLookup(app: FastifyInstance, ctx: ApiContext): void {
     method: spec.method,
     url: spec.url,
     handler: async (request): Promise<LookupResponse> => {
-      const { terms } = parseWith(lookupBodySchema, request.body, "body");
+      const { terms, kinds } = parseWith(lookupBodySchema, request.body, "body");
       const store = await ctx.runtime.store();
-      return { results: await lookupTerms(store, principalOf(request), terms) };
+      return { results: await lookupTerms(store, principalOf(request), terms, kinds) };
     },
   });
 }

@@ -77,6 +77,14 @@ export const lookupBodySchema = z.strictObject({
     .min(1)
     .max(50)
     .describe("Identifiers, package names or config keys; each is looked up on its own."),
+  kinds: z
+    .array(z.enum(["markdown", "text", "code", "config"]))
+    .min(1)
+    .max(4)
+    .optional()
+    .describe(
+      "Count only chunks of these kinds (e.g. markdown and text for documentation). Default: every kind.",
+    ),
 });
 
 export const feedbackBodySchema = z.strictObject({

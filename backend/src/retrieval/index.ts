@@ -2,6 +2,7 @@
 export type { FusedHit, FusionInput } from "./fusion.js";
 export { capPerDocument, reciprocalRankFusion } from "./fusion.js";
 export type {
+  NeighbourOptions,
   RetrievalHit,
   RetrievalMode,
   RetrievalResult,

@@ -84,6 +84,7 @@ beforeAll(async () => {
       return lance.searchLexical(...a);
     },
     getVectors: (...a: Parameters<VectorStore["getVectors"]>) => lance.getVectors(...a),
+    getDocumentChunks: (...a: Parameters<VectorStore["getDocumentChunks"]>) => lance.getDocumentChunks(...a),
     close: () => lance.close(),
   });
 });
@@ -179,6 +180,27 @@ describe("createRetriever", () => {
       const repo = await r.retrieve("deploy", { principal: pub, mode, sources: ["repo"] });
       expect(repo.hits.map((h) => h.chunk.path)).toEqual(["src/deploy.ts"]);
     }
+  });
+
+  it("neighbours: the chunks around a hit in its document, nearest first within maxChars, in line order", async () => {
+    const r = createRetriever({ store, embedder, config });
+    const [c1, c2, c3, c4] = docs.long.chunks;
+    // From the second chunk: next (3), previous (1), then the one after that (4), as the budget allows.
+    const all = await r.neighbours(c2!, { principal: pub, maxChars: 10_000 });
+    expect(all.map((c) => c.startLine)).toEqual([c1!.startLine, c3!.startLine, c4!.startLine]);
+    const two = await r.neighbours(c2!, { principal: pub, maxChars: c3!.text.length + c1!.text.length });
+    expect(two.map((c) => c.id)).toEqual([c1!.id, c3!.id]);
+    const one = await r.neighbours(c2!, { principal: pub, maxChars: c3!.text.length });
+    expect(one.map((c) => c.id)).toEqual([c3!.id]);
+    expect(await r.neighbours(c2!, { principal: pub, maxChars: 1 })).toEqual([]);
+  });
+
+  it("neighbours: never a chunk the principal may not read", async () => {
+    const r = createRetriever({ store, embedder, config });
+    const [first] = docs.salarySecret.chunks;
+    expect(await r.neighbours(first!, { principal: pub, maxChars: 10_000 })).toEqual([]);
+    const allowed = await r.neighbours(first!, { principal: finance, maxChars: 10_000 });
+    expect(allowed.map((c) => c.path)).toEqual(["finance/salary-bands.md"]);
   });
 
   it("returns no hits and bestDenseScore -1 on an empty store", async () => {

@@ -41,8 +41,20 @@ export interface RetrievalResult {
   };
 }
 
+export interface NeighbourOptions {
+  readonly principal: Principal;
+  /** Stop adding chunks past this many characters of text in all. */
+  readonly maxChars: number;
+}
+
 export interface Retriever {
   retrieve(query: string, opts: RetrieveOptions): Promise<RetrievalResult>;
+  /**
+   * Small-to-big: the chunks of `chunk`'s document nearest to it (next, previous, next, … in line order) up to
+   * `maxChars`, as the principal may read them, in line order and without `chunk` itself. The per-document cap
+   * often leaves only a how-to's introduction in the top k; its steps are the next chunks.
+   */
+  neighbours(chunk: Chunk, opts: NeighbourOptions): Promise<Chunk[]>;
 }
 
 export interface RetrieverDeps {
@@ -99,6 +111,27 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
   const { store, embedder, config } = deps;
 
   return {
+    async neighbours(chunk, opts) {
+      // Permission-checked by the store: a chunk the principal may not read is never returned.
+      const all = [...(await store.getDocumentChunks(chunk.docId, opts.principal))].sort(
+        (a, b) => a.startLine - b.startLine,
+      );
+      const at = all.findIndex((c) => c.id === chunk.id);
+      if (at < 0) return [];
+      const out: Chunk[] = [];
+      let chars = 0;
+      for (let step = 1; step < all.length; step++) {
+        const around = [all[at + step], all[at - step]].filter((c): c is Chunk => c !== undefined);
+        if (around.length === 0) break;
+        for (const c of around) {
+          if (chars + c.text.length > opts.maxChars) return out.sort((a, b) => a.startLine - b.startLine);
+          chars += c.text.length;
+          out.push(c);
+        }
+      }
+      return out.sort((a, b) => a.startLine - b.startLine);
+    },
+
     async retrieve(query, opts) {
       const { k, mode } = validate(query, opts, config);
       const n = Math.max(deps.candidates ?? 50, 4 * k);

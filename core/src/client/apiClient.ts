@@ -2,6 +2,7 @@
 // bot, VS Code extension). It owns the wire details: bearer auth, the /v1/ask SSE stream, timeouts, and turning every
 // failure into an AppError from the catalog, so front ends only decide how to show one.
 import type { z } from "zod";
+import type { DocumentKind } from "../domain.js";
 import { AppError, ERROR_CATALOG, type ErrorCode } from "../errors.js";
 import { readSse } from "./sse.js";
 import {
@@ -81,7 +82,10 @@ export interface ApiClient {
   /** GET /v1/owners: CODEOWNERS (last matching rule) and catalog-info.yaml owners. */
   owners(query: OwnersQuery, opts?: { signal?: AbortSignal }): Promise<OwnersResponse>;
   /** POST /v1/lookup: documents mentioning each term (at most MAX_LOOKUP_TERMS), for CodeLens and hovers. */
-  lookup(terms: readonly string[], opts?: { signal?: AbortSignal }): Promise<LookupResult[]>;
+  lookup(
+    terms: readonly string[],
+    opts?: { signal?: AbortSignal; kinds?: readonly DocumentKind[] },
+  ): Promise<LookupResult[]>;
 }
 
 /** The API caps one lookup at 50 terms (backend lookupBodySchema). */
@@ -313,7 +317,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     async lookup(terms, opts = {}) {
       const res = await json(wireLookupResponseSchema, "/v1/lookup", {
         method: "POST",
-        body: { terms: [...terms] },
+        body: { terms: [...terms], ...(opts.kinds ? { kinds: [...opts.kinds] } : {}) },
         signal: opts.signal,
       });
       return res.results;

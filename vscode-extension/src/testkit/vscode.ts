@@ -345,6 +345,8 @@ export const state = {
   folders: [] as vscode.WorkspaceFolder[],
   folderEvents: new EventEmitter<vscode.WorkspaceFoldersChangeEvent>(),
   closeEvents: new EventEmitter<vscode.TextDocument>(),
+  trusted: true,
+  trustEvents: new EventEmitter<void>(),
   commands: new Map<string, (...args: unknown[]) => unknown>(),
   executed: [] as { command: string; args: unknown[] }[],
   webviewProviders: new Map<string, vscode.WebviewViewProvider>(),
@@ -390,6 +392,13 @@ export function reset(): void {
   state.quickPickAnswers = [];
   state.activeTextEditor = undefined;
   state.logs = [];
+  state.trusted = true;
+}
+
+/** Grants workspace trust (Restricted Mode ends), as the user's "Trust" click does. */
+export function grantTrust(): void {
+  state.trusted = true;
+  state.trustEvents.fire();
 }
 
 /** Sets `innersource.*` settings (keys without the section) and fires the change event. */
@@ -746,6 +755,10 @@ export const workspace = {
   },
   onDidChangeConfiguration: state.configEvents.event,
   onDidChangeWorkspaceFolders: state.folderEvents.event,
+  get isTrusted() {
+    return state.trusted;
+  },
+  onDidGrantWorkspaceTrust: state.trustEvents.event,
   onDidCloseTextDocument: state.closeEvents.event,
   fs: {
     stat: async (uri: vscode.Uri): Promise<vscode.FileStat> => {

@@ -137,6 +137,10 @@ describe("sidebar webview in Chromium", () => {
     const inline = await page.$$eval(".turn .answer button.cite", (bs) => bs.map((b) => b.textContent));
     expect(inline.length).toBeGreaterThan(0);
     expect(inline[0]).toMatch(/^\[\d+\]$/);
+    // Inline code from the sources (`secret/staging/postgres/app`) renders as <code>, not as raw backticks.
+    const code = await page.$$eval(".turn .answer code", (cs) => cs.map((c) => c.textContent ?? ""));
+    expect(code.length).toBeGreaterThan(0);
+    expect(answerText).not.toContain("`");
     const sources = await page.$$eval(".turn .sources button.cite", (bs) =>
       bs.map((b) => b.textContent ?? ""),
     );

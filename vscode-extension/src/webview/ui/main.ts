@@ -53,6 +53,17 @@ function citeButton(c: WireCitation, label: string): HTMLButtonElement {
   return b;
 }
 
+/** Text with Markdown inline code (`x`) shown as <code>; built from text nodes only, never parsed as HTML. */
+function appendInline(target: HTMLElement, text: string): void {
+  let last = 0;
+  for (const m of text.matchAll(/`([^`\n]+)`/g)) {
+    target.append(document.createTextNode(text.slice(last, m.index)));
+    target.append(el("code", { text: m[1] ?? "" }));
+    last = (m.index ?? 0) + m[0].length;
+  }
+  target.append(document.createTextNode(text.slice(last)));
+}
+
 /** Answer text with `[n]` markers turned into buttons that open citation n. */
 function renderAnswerText(target: HTMLElement, text: string, citations: readonly WireCitation[]): void {
   target.replaceChildren();
@@ -64,11 +75,11 @@ function renderAnswerText(target: HTMLElement, text: string, citations: readonly
     for (const m of para.matchAll(/\[(\d+)\]/g)) {
       const c = byN.get(Number(m[1]));
       if (!c) continue;
-      p.append(document.createTextNode(para.slice(last, m.index)));
+      appendInline(p, para.slice(last, m.index));
       p.append(citeButton(c, `[${c.n}]`));
       last = (m.index ?? 0) + m[0].length;
     }
-    p.append(document.createTextNode(para.slice(last)));
+    appendInline(p, para.slice(last));
     target.append(p);
   }
 }
