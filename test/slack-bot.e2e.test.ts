@@ -19,6 +19,7 @@ import {
   USERS,
 } from "../backend/src/api/testkit/harness.js";
 import {
+  buttonClickForm,
   eventually,
   type FakeSlack,
   fakeSlack,
@@ -204,19 +205,19 @@ describe("Slack bot → real API: audience-safe answers", () => {
     const traceId = meta.event_payload.trace_id ?? "";
     expect(String(first.args.text)).toContain("rotate");
     const click = (actionId: string, value: string, respondTo: string) =>
-      postSignedForm(botUrl, SECRET, {
-        payload: JSON.stringify({
-          type: "block_actions",
-          team: { id: "T1" },
-          user: { id: "UROOT" },
-          api_app_id: "A1",
-          channel: { id: "CENG" },
-          container: { type: "message", message_ts: first.ts, channel_id: "CENG" },
-          response_url: `${slack.url}/respond/${respondTo}`,
-          trigger_id: "1.2.3",
-          actions: [{ type: "button", action_id: actionId, block_id: "b", value }],
+      postSignedForm(
+        botUrl,
+        SECRET,
+        buttonClickForm({
+          user: "UROOT",
+          channel: "CENG",
+          messageTs: first.ts,
+          responseUrl: `${slack.url}/respond/${respondTo}`,
+          actionId,
+          blockId: "b",
+          value,
         }),
-      });
+      );
     slack.calls.length = 0;
     expect((await click("isa_feedback_down", traceId, "down")).status).toBe(200);
     const offer = await eventually(() => slack.calls.find((c) => c.method === "/respond/down"), 10_000);

@@ -10,6 +10,7 @@ import { answerBlocks } from "./blocks.js";
 import { buildBot } from "./bot.js";
 import { HELP_TEXT, projectBlocks } from "./commands.js";
 import {
+  buttonClickForm,
   eventually,
   type FakeBackend,
   type FakeSlack,
@@ -19,6 +20,7 @@ import {
   postSignedForm,
   sampleAnswer,
   sampleProjects,
+  slashCommandForm,
 } from "./testkit/fakes.js";
 
 const SECRET = "test-signing-secret";
@@ -87,15 +89,17 @@ describe("Slack bot in chat-stream mode (ISA_BOT_STREAMING=chat-stream): command
   };
 
   it("answers /project ephemerally from the API's project discovery, and /assistant-help at once", async () => {
-    const res = await postSignedForm(streamUrl, SECRET, {
-      command: "/project",
-      text: "billing",
-      user_id: "UBOB",
-      channel_id: "CGEN",
-      team_id: "T1",
-      response_url: `${slack.url}/respond/project`,
-      trigger_id: "1.2.3",
-    });
+    const res = await postSignedForm(
+      streamUrl,
+      SECRET,
+      slashCommandForm({
+        command: "/project",
+        text: "billing",
+        user: "UBOB",
+        channel: "CGEN",
+        responseUrl: `${slack.url}/respond/project`,
+      }),
+    );
     expect(res.status).toBe(200);
     const responded = await eventually(() => slack.calls.find((c) => c.method === "/respond/project"));
     expect(responded.args).toEqual({
@@ -106,37 +110,35 @@ describe("Slack bot in chat-stream mode (ISA_BOT_STREAMING=chat-stream): command
     expect(JSON.stringify(responded.args.blocks)).toContain("Owners: team-billing");
     expect(backend.calls).toEqual([{ path: "/v1/projects?q=billing", token: "tok-public", body: undefined }]);
 
-    const help = await postSignedForm(streamUrl, SECRET, {
-      command: "/assistant-help",
-      text: "",
-      user_id: "UBOB",
-      channel_id: "CGEN",
-      team_id: "T1",
-      response_url: `${slack.url}/respond/help`,
-      trigger_id: "1.2.3",
-    });
+    const help = await postSignedForm(
+      streamUrl,
+      SECRET,
+      slashCommandForm({
+        command: "/assistant-help",
+        text: "",
+        user: "UBOB",
+        channel: "CGEN",
+        responseUrl: `${slack.url}/respond/help`,
+      }),
+    );
     expect(await help.json()).toEqual({ response_type: "ephemeral", text: HELP_TEXT });
   });
   it("shares an /ask question to the channel by asking again with the channel's audience", async () => {
     const value = JSON.stringify({ q: "how do I rotate the staging db password?" });
-    const res = await postSignedForm(streamUrl, SECRET, {
-      payload: JSON.stringify({
-        type: "block_actions",
-        team: { id: "T1" },
-        user: { id: "UALICE" },
-        api_app_id: "A1",
-        channel: { id: "CGEN" },
-        container: {
-          type: "message",
-          message_ts: "1700000100.000009",
-          channel_id: "CGEN",
-          is_ephemeral: true,
-        },
-        response_url: `${slack.url}/respond/share`,
-        trigger_id: "1.2.3",
-        actions: [{ type: "button", action_id: "isa_share", block_id: "isa_share", value }],
+    const res = await postSignedForm(
+      streamUrl,
+      SECRET,
+      buttonClickForm({
+        user: "UALICE",
+        channel: "CGEN",
+        messageTs: "1700000100.000009",
+        container: { is_ephemeral: true },
+        responseUrl: `${slack.url}/respond/share`,
+        actionId: "isa_share",
+        blockId: "isa_share",
+        value,
       }),
-    });
+    );
     expect(res.status).toBe(200);
     await eventually(() => slack.apiCalls().find((c) => c.method === "chat.stopStream"));
     const posted = slack.apiCalls().find((c) => c.method === "chat.postMessage");

@@ -9,6 +9,7 @@ import { answerBlocks, ephemeralAnswerBlocks } from "./blocks.js";
 import { type Bot, buildBot, PRIVATE_HINT } from "./bot.js";
 import { ABSTAINED_INTRO, offerOwnersBlocks } from "./owners.js";
 import {
+  buttonClickForm,
   EXPIRED_CONVERSATION,
   eventually,
   type FakeBackend,
@@ -19,6 +20,7 @@ import {
   postSignedForm,
   sampleAnswer,
   sampleOwners,
+  slashCommandForm,
 } from "./testkit/fakes.js";
 
 const SECRET = "test-signing-secret";
@@ -392,19 +394,18 @@ describe("Slack bot over the real Bolt HTTP receiver", () => {
     respondTo: string,
     container: Record<string, string> = {},
   ) =>
-    postForm({
-      payload: JSON.stringify({
-        type: "block_actions",
-        team: { id: "T1" },
-        user: { id: "UALICE" },
-        api_app_id: "A1",
-        channel: { id: "CGEN" },
-        container: { type: "message", message_ts: "1700000100.000001", channel_id: "CGEN", ...container },
-        response_url: `${slack.url}/respond/${respondTo}`,
-        trigger_id: "1.2.3",
-        actions: [{ type: "button", action_id: actionId, block_id: "b", value }],
+    postForm(
+      buttonClickForm({
+        user: "UALICE",
+        channel: "CGEN",
+        messageTs: "1700000100.000001",
+        container,
+        responseUrl: `${slack.url}/respond/${respondTo}`,
+        actionId,
+        blockId: "b",
+        value,
       }),
-    });
+    );
 
   it("posts feedback from the 👎 button to /v1/feedback and thanks the clicker", async () => {
     const unknown = "fedcba9876543210fedcba9876543210";
@@ -459,15 +460,15 @@ describe("Slack bot over the real Bolt HTTP receiver", () => {
   });
 
   it("acks /ask at once and answers ephemerally through response_url with the asker's access", async () => {
-    const res = await postForm({
-      command: "/ask",
-      text: "how do I rotate the staging db password?",
-      user_id: "UALICE",
-      channel_id: "CGEN",
-      team_id: "T1",
-      response_url: `${slack.url}/respond/ask`,
-      trigger_id: "1.2.3",
-    });
+    const res = await postForm(
+      slashCommandForm({
+        command: "/ask",
+        text: "how do I rotate the staging db password?",
+        user: "UALICE",
+        channel: "CGEN",
+        responseUrl: `${slack.url}/respond/ask`,
+      }),
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ response_type: "ephemeral" });
     const responded = await eventually(() => slack.calls.find((c) => c.method === "/respond/ask"));
@@ -515,20 +516,18 @@ describe("Slack bot with the backend down", () => {
 
     apiUrl = backend.url;
     slack.calls.length = 0;
-    const res = await postForm({
-      payload: JSON.stringify({
-        type: "block_actions",
-        team: { id: "T1" },
-        user: { id: "UALICE" },
-        api_app_id: "A1",
-        channel: { id: "CGEN" },
-        container: { type: "message", message_ts: String(failed.args.ts), channel_id: "CGEN" },
+    const res = await postForm(
+      buttonClickForm({
+        user: "UALICE",
+        channel: "CGEN",
+        messageTs: String(failed.args.ts),
         message: { ts: String(failed.args.ts), text: "x" },
-        response_url: `${slack.url}/respond/retry`,
-        trigger_id: "1.2.3",
-        actions: [{ type: "button", action_id: "isa_retry", block_id: "isa_retry", value: retryValue }],
+        responseUrl: `${slack.url}/respond/retry`,
+        actionId: "isa_retry",
+        blockId: "isa_retry",
+        value: retryValue,
       }),
-    });
+    );
     expect(res.status).toBe(200);
     const done = await eventually(finalUpdate);
     expect(slack.apiCalls().find((c) => c.method === "chat.postMessage")?.args).toMatchObject({

@@ -1,25 +1,9 @@
 // Playwright helpers for VS Code's workbench as code-server serves it: launch Debian's Chromium, wait for the
 // workbench, run a command through the palette, answer an input box, and find a webview's content frame (webviews
 // are nested iframes; the content sits in the inner one, so we search every frame for a selector).
-import type { Browser, Frame, Page } from "playwright-core";
-import { chromium } from "playwright-core";
+import type { Frame, Page } from "playwright-core";
 
-export const CHROMIUM = process.env.ISA_CHROMIUM ?? "/usr/bin/chromium";
-
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
-}
+export { CHROMIUM, launchChromium as launchBrowser } from "../src/testkit/chromium.js";
 
 /** Opens the workbench and waits until the activity bar is up (extensions may still be activating). */
 export async function openWorkbench(page: Page, url: string): Promise<void> {

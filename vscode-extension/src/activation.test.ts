@@ -3,31 +3,24 @@
 // handoff URI expect, and the status bar reflects a real backend's state (ok, no token, unreachable).
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { TOKEN_KEY } from "./connection.js";
 import { activateWith } from "./extension.js";
 import { MCP_PROVIDER_ID } from "./mcp.js";
 import { PARTICIPANT_ID } from "./participant.js";
 import { VIEW_ID } from "./sidebar.js";
-import { type RunningBackend, startBackend, tokenOf } from "./testkit/backend.js";
+import { tokenOf } from "./testkit/backend.js";
+import { EXTENSION_DIR, useBackend } from "./testkit/extension.js";
 import { disposeAll, makeContext, reset, setConfig, state } from "./testkit/vscode.js";
 
-const extDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const manifest = JSON.parse(readFileSync(path.join(extDir, "package.json"), "utf8"));
+const manifest = JSON.parse(readFileSync(path.join(EXTENSION_DIR, "package.json"), "utf8"));
 
-let backend: RunningBackend;
-beforeAll(async () => {
-  backend = await startBackend();
-});
-afterAll(async () => {
-  await backend?.close();
-});
+const backend = useBackend();
 
 let ctx: ReturnType<typeof makeContext>;
 beforeEach(() => {
   reset();
-  ctx = makeContext(extDir, manifest);
+  ctx = makeContext(EXTENSION_DIR, manifest);
 });
 afterEach(() => disposeAll(ctx));
 

@@ -1,28 +1,21 @@
 // CodeLens and hover lookups against a real backend: which terms get a lens and what it says (count, owner), one
 // batched /v1/lookup per document version (cached), a debounce that a new edit cancels before any request, the
 // off switch, and hovers that only read what the lenses fetched.
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type * as vscode from "vscode";
 import { OPEN_DOCS_COMMAND } from "./codelens.js";
-import { TOKEN_KEY } from "./connection.js";
-import { activateWith, type ExtensionApi } from "./extension.js";
-import { type RunningBackend, recordingFetch, startBackend, tokenOf } from "./testkit/backend.js";
+import type { ExtensionApi } from "./extension.js";
+import { activateSignedIn, type SignedIn, useBackend } from "./testkit/extension.js";
 import {
   CancellationTokenSource,
   disposeAll,
   FakeTextDocument,
   type MarkdownString,
-  makeContext,
   Position,
-  reset,
   setConfig,
   state,
   Uri,
 } from "./testkit/vscode.js";
-
-const extDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 const FILES = {
   CODEOWNERS: "* @acme/platform\n/docs/billing/ @acme/billing-team\n",
@@ -45,25 +38,17 @@ const SOURCE = [
   "export const unknownThing = 1;",
 ].join("\n");
 
-let backend: RunningBackend;
-beforeAll(async () => {
-  backend = await startBackend({ acme: { files: FILES } });
-});
-afterAll(async () => {
-  await backend?.close();
-});
+const backend = useBackend({ acme: { files: FILES } });
 
-let ctx: ReturnType<typeof makeContext>;
+let ctx: SignedIn["ctx"];
 let api: ExtensionApi;
-let rec: ReturnType<typeof recordingFetch>;
+let rec: SignedIn["rec"];
 beforeEach(async () => {
-  reset();
-  setConfig({ backendUrl: backend.url });
-  ctx = makeContext(extDir);
-  await ctx.secrets.store(TOKEN_KEY, tokenOf("dan"));
-  rec = recordingFetch();
-  api = activateWith(ctx, { fetch: rec.fetch, codeLensDebounceMs: 50 });
-  await api.firstCheck;
+  ({ ctx, api, rec } = await activateSignedIn({
+    backendUrl: backend.url,
+    user: "dan",
+    codeLensDebounceMs: 50,
+  }));
   rec.calls.length = 0;
 });
 afterEach(() => disposeAll(ctx));

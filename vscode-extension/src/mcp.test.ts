@@ -1,12 +1,11 @@
 // The MCP server definitions VS Code receives: docs-search always, files and git over the open folders, the
 // remote HTTP server when configured (its bearer token added only on resolve), none when switched off, and a
 // change event when folders or settings change.
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { TOKEN_KEY } from "./connection.js";
 import { activateWith } from "./extension.js";
 import { MCP_PROVIDER_ID } from "./mcp.js";
+import { EXTENSION_DIR } from "./testkit/extension.js";
 import {
   CancellationTokenSource,
   disposeAll,
@@ -20,12 +19,11 @@ import {
   state,
 } from "./testkit/vscode.js";
 
-const extDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 let ctx: ReturnType<typeof makeContext>;
 beforeEach(() => {
   reset();
   setConfig({ backendUrl: "http://127.0.0.1:1" });
-  ctx = makeContext(extDir, { version: "1.2.3" });
+  ctx = makeContext(EXTENSION_DIR, { version: "1.2.3" });
   activateWith(ctx);
 });
 afterEach(() => disposeAll(ctx));

@@ -4,13 +4,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type * as vscode from "vscode";
-import { TOKEN_KEY } from "./connection.js";
-import { activateWith } from "./extension.js";
 import { type InnersourceChatResult, PARTICIPANT_ID } from "./participant.js";
-import { type RunningBackend, recordingFetch, startBackend, tokenOf } from "./testkit/backend.js";
+import { activateSignedIn, type SignedIn, useBackend } from "./testkit/extension.js";
 import {
   CancellationTokenSource,
   ChatRequestTurn,
@@ -20,16 +17,11 @@ import {
   disposeAll,
   FakeTextDocument,
   type Location,
-  makeContext,
   RecordingChatStream,
-  reset,
   setConfig,
-  setWorkspaceFolders,
   state,
   Uri,
 } from "./testkit/vscode.js";
-
-const extDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 const FILES = {
   "README.md": "# Billing\n\nInvoices and payment runs for acme.\n",
@@ -41,31 +33,23 @@ const FILES = {
   "services/billing/src/invoice.ts": "export function createInvoice() {}\n",
 };
 
-let backend: RunningBackend;
+const backend = useBackend({ billing: { files: FILES } });
 let ws: string;
-beforeAll(async () => {
-  backend = await startBackend({ billing: { files: FILES } });
+beforeAll(() => {
   ws = path.join(mkdtempSync(path.join(tmpdir(), "isa-ws-")), "billing");
   for (const [rel, text] of Object.entries(FILES)) {
     mkdirSync(path.dirname(path.join(ws, rel)), { recursive: true });
     writeFileSync(path.join(ws, rel), text);
   }
 });
-afterAll(async () => {
-  await backend?.close();
+afterAll(() => {
   rmSync(path.dirname(ws), { recursive: true, force: true });
 });
 
-let ctx: ReturnType<typeof makeContext>;
-let rec: ReturnType<typeof recordingFetch>;
+let ctx: SignedIn["ctx"];
+let rec: SignedIn["rec"];
 beforeEach(async () => {
-  reset();
-  setConfig({ backendUrl: backend.url });
-  setWorkspaceFolders([ws]);
-  ctx = makeContext(extDir);
-  await ctx.secrets.store(TOKEN_KEY, tokenOf("dan"));
-  rec = recordingFetch();
-  await activateWith(ctx, { fetch: rec.fetch }).firstCheck;
+  ({ ctx, rec } = await activateSignedIn({ backendUrl: backend.url, user: "dan", folders: [ws] }));
 });
 afterEach(() => disposeAll(ctx));
 

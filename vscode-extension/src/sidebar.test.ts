@@ -5,57 +5,40 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { AnswerPayload } from "@isa/core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { TOKEN_KEY } from "./connection.js";
-import { activateWith, type ExtensionApi } from "./extension.js";
+import type { ExtensionApi } from "./extension.js";
 import type { ToWebview } from "./protocol.js";
-import { VIEW_ID } from "./sidebar.js";
-import { type RunningBackend, recordingFetch, startBackend, tokenOf } from "./testkit/backend.js";
 import {
-  disposeAll,
-  type FakeWebviewView,
-  makeContext,
-  reset,
-  setConfig,
-  setWorkspaceFolders,
-  state,
-} from "./testkit/vscode.js";
+  activateSignedIn,
+  EXTENSION_DIR,
+  revealSidebar,
+  type SignedIn,
+  useBackend,
+} from "./testkit/extension.js";
+import { disposeAll, type FakeWebviewView, setConfig, setWorkspaceFolders, state } from "./testkit/vscode.js";
 import { contentSecurityPolicy, renderHtml } from "./webview/html.js";
 
-const extDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-
-let backend: RunningBackend;
+const backend = useBackend();
 let workspace: string;
-beforeAll(async () => {
-  backend = await startBackend();
+beforeAll(() => {
   // A checkout of the `acme` source, as a developer would have it open.
   workspace = path.join(mkdtempSync(path.join(tmpdir(), "isa-ws-")), "acme");
   mkdirSync(path.join(workspace, "eng"), { recursive: true });
   writeFileSync(path.join(workspace, "eng", "deploy.md"), "# Deploying\n\nline 3\nline 4\n");
 });
-afterAll(async () => {
-  await backend?.close();
+afterAll(() => {
   rmSync(path.dirname(workspace), { recursive: true, force: true });
 });
 
-let ctx: ReturnType<typeof makeContext>;
+let ctx: SignedIn["ctx"];
 let api: ExtensionApi;
 let view: FakeWebviewView;
-let rec: ReturnType<typeof recordingFetch>;
+let rec: SignedIn["rec"];
 beforeEach(async () => {
-  reset();
-  setConfig({ backendUrl: backend.url });
-  ctx = makeContext(extDir);
-  await ctx.secrets.store(TOKEN_KEY, tokenOf("alice"));
-  rec = recordingFetch();
-  api = activateWith(ctx, { fetch: rec.fetch });
-  await api.firstCheck;
-  await api.view.reveal();
-  const v = state.resolvedViews.get(VIEW_ID);
-  if (!v) throw new Error("view not resolved");
-  view = v;
+  ({ ctx, api, rec } = await activateSignedIn({ backendUrl: backend.url, user: "alice" }));
+  view = await revealSidebar(api);
 });
 afterEach(() => disposeAll(ctx));
 
@@ -95,7 +78,9 @@ describe("webview HTML", () => {
     const again = renderHtml({ cspSource: "x", scriptUri: "s", styleUri: "c" });
     expect(again).not.toContain(nonce);
     expect(view.webview.options.enableScripts).toBe(true);
-    expect(view.webview.options.localResourceRoots?.map((u) => u.path)).toEqual([path.join(extDir, "out")]);
+    expect(view.webview.options.localResourceRoots?.map((u) => u.path)).toEqual([
+      path.join(EXTENSION_DIR, "out"),
+    ]);
   });
 
   it("builds the policy from the nonce and cspSource only", () => {

@@ -1,38 +1,22 @@
 // The Slack → IDE handoff URI against a real backend: a conversation started over the API is opened in the
 // sidebar from `vscode://innersource.innersource-assistant/continue?conversation=<id>`, and the next question
 // continues it; malformed links, unknown ids and other users' conversations are refused with a message.
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { createApiClient } from "@isa/core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { TOKEN_KEY } from "./connection.js";
-import { activateWith, type ExtensionApi } from "./extension.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { ExtensionApi } from "./extension.js";
 import type { ToWebview } from "./protocol.js";
 import { VIEW_ID } from "./sidebar.js";
-import { type RunningBackend, recordingFetch, startBackend, tokenOf } from "./testkit/backend.js";
-import { disposeAll, makeContext, reset, setConfig, state, Uri } from "./testkit/vscode.js";
+import { tokenOf } from "./testkit/backend.js";
+import { activateSignedIn, type SignedIn, useBackend } from "./testkit/extension.js";
+import { disposeAll, state, Uri } from "./testkit/vscode.js";
 
-const extDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const backend = useBackend();
 
-let backend: RunningBackend;
-beforeAll(async () => {
-  backend = await startBackend();
-});
-afterAll(async () => {
-  await backend?.close();
-});
-
-let ctx: ReturnType<typeof makeContext>;
+let ctx: SignedIn["ctx"];
 let api: ExtensionApi;
-let rec: ReturnType<typeof recordingFetch>;
+let rec: SignedIn["rec"];
 beforeEach(async () => {
-  reset();
-  setConfig({ backendUrl: backend.url });
-  ctx = makeContext(extDir);
-  await ctx.secrets.store(TOKEN_KEY, tokenOf("alice"));
-  rec = recordingFetch();
-  api = activateWith(ctx, { fetch: rec.fetch });
-  await api.firstCheck;
+  ({ ctx, api, rec } = await activateSignedIn({ backendUrl: backend.url, user: "alice" }));
 });
 afterEach(() => disposeAll(ctx));
 

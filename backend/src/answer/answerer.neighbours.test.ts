@@ -77,6 +77,8 @@ describe("createAnswerer (extractive): small-to-big over the real retriever", ()
     expect(res.answer).toMatch(new RegExp(`five minutes\\. \\[${cited?.n}\\]`));
     // Every citation is a chunk the answer quotes, by its own line range.
     for (const c of res.citations) expect(res.answer).toContain(`[${c.n}]`);
+    // Numbers read 1..m without gaps, although the steps chunk was a source numbered after every hit.
+    expect(res.citations.map((c) => c.n)).toEqual(res.citations.map((_, i) => i + 1));
     // Shell boilerplate is never an answer.
     expect(res.answer).not.toContain("set -euo pipefail");
     expect(res.answer).not.toContain("#!/usr/bin/env");

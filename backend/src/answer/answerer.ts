@@ -106,9 +106,16 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
           rq,
           sources.map((s) => ({ n: s.n, chunk: s.hit.chunk, rank: s.rank, around: s.n > hits.length })),
         );
-        emit(renderEvidence(evidence));
+        // Quoted sources are renumbered 1..m in reading order, so a chunk found around a hit (numbered after all
+        // hits) reads as [3], not [8], and the numbers a reader sees have no gaps.
+        const order = [...new Set(evidence.map((e) => e.n))];
+        const renumber = new Map(order.map((n, i) => [n, i + 1]));
+        emit(renderEvidence(evidence.map((e) => ({ ...e, n: renumber.get(e.n) ?? e.n }))));
         return done({
-          citations: citationsFor(citedNumbers(text), (n) => sources[n - 1]?.hit),
+          citations: citationsFor(citedNumbers(text), (m) => {
+            const n = order[m - 1];
+            return n === undefined ? undefined : sources[n - 1]?.hit;
+          }),
           abstained: false,
           citationsInferred: false,
         });

@@ -50,6 +50,8 @@ interface Unit {
   readonly around: boolean;
   /** Two or more list items quoted together (a procedure, or the list a sentence introduces). */
   readonly list: boolean;
+  /** Terms of the document title and the headings above the unit: what the passage is about. */
+  readonly about: ReadonlySet<string>;
   readonly rank: number;
   readonly position: number;
   /** Indices of the source's pieces this unit quotes: two units that share one are never both quoted. */
@@ -221,9 +223,9 @@ export function selectEvidence(
   if (units.length === 0) return [];
 
   const howTo = HOW_TO.test(question);
-  // Term statistics come from the retrieved units only: the text added around hits must not change how the
-  // hits' own sentences rank against each other.
-  const base = units.filter((u) => !u.around);
+  // Term statistics come from the retrieved sources' single pieces: the text added around hits must not change
+  // how the hits' own sentences rank against each other, and a list counted again as a whole must not either.
+  const base = units.filter((u) => !u.around && u.covers.length === 1);
   const df = new Map<string, number>();
   for (const u of base) for (const t of new Set(u.terms)) df.set(t, (df.get(t) ?? 0) + 1);
   const avgLen = base.reduce((sum, u) => sum + u.terms.length, 0) / base.length || 1;
@@ -245,11 +247,12 @@ export function selectEvidence(
     return { u, score: s * (1 + 0.3 / u.rank) };
   });
   if (howTo) {
-    // Asked how, quote the procedure: a list ties with (just beats) its best step.
+    // Asked how, quote the procedure: a list ties with (just beats) its best step, when the document or heading
+    // it sits under is about the question (a runbook's steps, not another runbook's step that shares one word).
     const single = new Map<string, number>();
     for (const c of scored) if (c.u.covers.length === 1) single.set(`${c.u.n}:${c.u.covers[0]}`, c.score);
     for (const c of scored) {
-      if (!c.u.list) continue;
+      if (!c.u.list || !query.some((t) => c.u.about.has(t))) continue;
       const bestItem = Math.max(0, ...c.u.covers.map((i) => single.get(`${c.u.n}:${i}`) ?? 0));
       c.score = Math.max(c.score, bestItem * HOWTO_LIST);
     }
@@ -307,6 +310,9 @@ function toUnits(source: EvidenceSource): Unit[] {
     covers,
     text,
     terms: covers.flatMap((i) => terms(pieces[i]?.text ?? "")),
+    about: new Set(
+      terms([chunk.title, ...chunk.headingPath, pieces[covers[0] ?? 0]?.heading ?? ""].join("\n")),
+    ),
   });
   /** The list items from i on (same heading, nothing between), at least one, within MAX_UNIT_CHARS in all. */
   const listRun = (i: number, used: number): number[] => {

@@ -56,6 +56,15 @@ afterAll(async () => {
   corpus?.cleanup();
 });
 
+/** What CODEOWNERS says for anything under services/billing/ (anyone may read it: it is public). */
+const BILLING_CODEOWNERS_RULE = {
+  owner: "@acme/billing",
+  source: "codeowners",
+  rule: "/services/billing/",
+  file: ".github/CODEOWNERS",
+  repo: "mono",
+};
+
 async function owners(user: string, query: Record<string, string>) {
   const r = await t.app.inject({ method: "GET", url: "/v1/owners", headers: bearer(user), query });
   return { status: r.statusCode, body: r.json<{ owners: Record<string, string>[]; project?: unknown }>() };
@@ -67,13 +76,7 @@ describe("GET /v1/owners", () => {
     expect(r.status).toBe(200);
     expect(r.body).toEqual({
       owners: [
-        {
-          owner: "@acme/billing",
-          source: "codeowners",
-          rule: "/services/billing/",
-          file: ".github/CODEOWNERS",
-          repo: "mono",
-        },
+        BILLING_CODEOWNERS_RULE,
         {
           owner: "group:team-billing",
           source: "catalog",
@@ -109,15 +112,7 @@ describe("GET /v1/owners", () => {
     // dan (public) cannot read the catalog file: only CODEOWNERS (public) speaks, and no project is named.
     const dan = await owners("dan", { path: "services/billing/api/invoices.ts" });
     expect(dan.body).toEqual({
-      owners: [
-        {
-          owner: "@acme/billing",
-          source: "codeowners",
-          rule: "/services/billing/",
-          file: ".github/CODEOWNERS",
-          repo: "mono",
-        },
-      ],
+      owners: [BILLING_CODEOWNERS_RULE],
     });
     // An existing unreadable path and a missing one answer identically.
     const hidden = await owners("dan", { path: "secret/plan.md" });

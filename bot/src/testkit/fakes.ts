@@ -316,6 +316,54 @@ export function postSignedForm(
   });
 }
 
+/** A slash command's form fields as Slack POSTs them (workspace T1). */
+export function slashCommandForm(o: {
+  command: string;
+  text: string;
+  user: string;
+  channel: string;
+  responseUrl: string;
+}): Record<string, string> {
+  return {
+    command: o.command,
+    text: o.text,
+    user_id: o.user,
+    channel_id: o.channel,
+    team_id: "T1",
+    response_url: o.responseUrl,
+    trigger_id: "1.2.3",
+  };
+}
+
+/** A button click on a message (block_actions, workspace T1) as the `payload` form field Slack POSTs.
+ * `container` adds to the message container (e.g. is_ephemeral); `message` is the clicked message, when sent. */
+export function buttonClickForm(o: {
+  user: string;
+  channel: string;
+  messageTs: string;
+  responseUrl: string;
+  actionId: string;
+  blockId: string;
+  value: string;
+  container?: Record<string, unknown>;
+  message?: Record<string, unknown>;
+}): Record<string, string> {
+  return {
+    payload: JSON.stringify({
+      type: "block_actions",
+      team: { id: "T1" },
+      user: { id: o.user },
+      api_app_id: "A1",
+      channel: { id: o.channel },
+      container: { type: "message", message_ts: o.messageTs, channel_id: o.channel, ...o.container },
+      ...(o.message ? { message: o.message } : {}),
+      response_url: o.responseUrl,
+      trigger_id: "1.2.3",
+      actions: [{ type: "button", action_id: o.actionId, block_id: o.blockId, value: o.value }],
+    }),
+  };
+}
+
 /** Polls until `check` returns a value (not undefined), or fails after `ms`. */
 export async function eventually<T>(check: () => T | undefined, ms = 5000): Promise<T> {
   const end = Date.now() + ms;

@@ -1,78 +1,53 @@
 // docs-search's who_owns and paginated resources/list through a real MCP client over Streamable HTTP, on a temp
 // corpus (ingest's update() into LanceDB with the hashing embedder). bob reads public documents only; alice also
 // reads `security`, where a catalog-info.yaml and a CODEOWNERS-governed file live.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { createRetriever } from "@isa/backend";
-import type { VectorStore } from "@isa/core";
-import { loadConfig } from "@isa/core";
-import { hashingEmbedder } from "@isa/core/testkit";
-import { openLanceStore, update } from "@isa/ingest";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { principalFromAuth } from "../shared/principal.js";
-import type { HttpFixture } from "../testkit/fixtures.js";
-import { startHttp, textOf } from "../testkit/fixtures.js";
-import { createDocsServer } from "./docsServer.js";
+import { type DocsFixture, startDocsFixture } from "../testkit/docsFixture.js";
+import { textOf } from "../testkit/fixtures.js";
 
 const PAGE = 7;
 const PUBLIC_NOTES = 23;
-let work: string;
-let store: VectorStore;
-let http: HttpFixture;
+let docs: DocsFixture;
 let bob: Client;
 let alice: Client;
 
 beforeAll(async () => {
-  work = mkdtempSync(path.join(tmpdir(), "isa-mcp-owners-"));
-  const corpus = path.join(work, "acme");
-  for (const d of [".github", "notes", "security/vault"])
-    mkdirSync(path.join(corpus, d), { recursive: true });
-  writeFileSync(
-    path.join(corpus, "acl.yaml"),
-    "default: [public]\nrules:\n  - glob: security/\n    groups: [security]\n",
+  docs = await startDocsFixture(
+    (corpus) => {
+      for (const d of [".github", "notes", "security/vault"])
+        mkdirSync(path.join(corpus, d), { recursive: true });
+      writeFileSync(
+        path.join(corpus, "acl.yaml"),
+        "default: [public]\nrules:\n  - glob: security/\n    groups: [security]\n",
+      );
+      writeFileSync(
+        path.join(corpus, ".github", "CODEOWNERS"),
+        "* @acme/platform\n/security/ @acme/secops\n/security/vault/ @acme/vault-admins\n",
+      );
+      writeFileSync(
+        path.join(corpus, "security", "catalog-info.yaml"),
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: vault-service\nspec:\n  owner: group:secops\n",
+      );
+      writeFileSync(
+        path.join(corpus, "security", "vault", "rotate.md"),
+        "# Rotate\n\nRotate the vault keys.\n",
+      );
+      for (let i = 0; i < PUBLIC_NOTES; i++) {
+        writeFileSync(
+          path.join(corpus, "notes", `n${String(i).padStart(2, "0")}.md`),
+          `# Note ${i}\n\nNote ${i}.\n`,
+        );
+      }
+    },
+    { resourcesPageSize: PAGE },
   );
-  writeFileSync(
-    path.join(corpus, ".github", "CODEOWNERS"),
-    "* @acme/platform\n/security/ @acme/secops\n/security/vault/ @acme/vault-admins\n",
-  );
-  writeFileSync(
-    path.join(corpus, "security", "catalog-info.yaml"),
-    "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: vault-service\nspec:\n  owner: group:secops\n",
-  );
-  writeFileSync(path.join(corpus, "security", "vault", "rotate.md"), "# Rotate\n\nRotate the vault keys.\n");
-  for (let i = 0; i < PUBLIC_NOTES; i++) {
-    writeFileSync(
-      path.join(corpus, "notes", `n${String(i).padStart(2, "0")}.md`),
-      `# Note ${i}\n\nNote ${i}.\n`,
-    );
-  }
-  const embedder = hashingEmbedder(64);
-  store = await openLanceStore({
-    dir: path.join(work, "lancedb"),
-    dimensions: 64,
-    modelId: embedder.modelId,
-  });
-  const gen = update(
-    [{ name: "acme", root: corpus }],
-    { store, embedder },
-    { maxFileBytes: 1 << 20, defaultGroups: ["public"] },
-  );
-  for (let r = await gen.next(); !r.done; r = await gen.next()) {
-    /* drain progress */
-  }
-  const retriever = createRetriever({ store, embedder, config: loadConfig({}).retrieval });
-  http = await startHttp(() =>
-    createDocsServer({ retriever, store, resourcesPageSize: PAGE }, principalFromAuth),
-  );
-  bob = await http.connect("bob-token");
-  alice = await http.connect("alice-token");
+  ({ bob, alice } = docs);
 }, 60_000);
 afterAll(async () => {
-  await http?.close();
-  await store?.close();
-  rmSync(work, { recursive: true, force: true });
+  await docs?.close();
 });
 
 type Owners = { owners: { owner: string; source: string; rule?: string }[]; project?: { name: string } };

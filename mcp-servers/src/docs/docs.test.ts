@@ -1,69 +1,42 @@
 // The docs-search server through a real MCP client over Streamable HTTP, on a temp corpus indexed with ingest's
 // update() into LanceDB with the deterministic hashing embedder (no model needed). The permission matrix: bob
 // (public only) can neither find nor read the `security` document through any tool, resource or prompt; alice can.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { createRetriever } from "@isa/backend";
-import type { VectorStore } from "@isa/core";
-import { contentId, loadConfig } from "@isa/core";
-import { hashingEmbedder } from "@isa/core/testkit";
-import { openLanceStore, update } from "@isa/ingest";
+import { contentId } from "@isa/core";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { principalFromAuth } from "../shared/principal.js";
-import type { HttpFixture } from "../testkit/fixtures.js";
-import { startHttp, textOf } from "../testkit/fixtures.js";
-import { createDocsServer, docUri } from "./docsServer.js";
+import { type DocsFixture, startDocsFixture } from "../testkit/docsFixture.js";
+import { textOf } from "../testkit/fixtures.js";
+import { docUri } from "./docsServer.js";
 
 const MARKER = "BREAKGLASS-VAULT-PATH-7731";
 const SECRET_ID = contentId("acme", "security/break-glass.md");
-let work: string;
-let store: VectorStore;
-let http: HttpFixture;
+let docs: DocsFixture;
 let bob: Client;
 let alice: Client;
 
 beforeAll(async () => {
-  work = mkdtempSync(path.join(tmpdir(), "isa-mcp-docs-"));
-  const corpus = path.join(work, "acme");
-  mkdirSync(path.join(corpus, "docs"), { recursive: true });
-  mkdirSync(path.join(corpus, "security"));
-  writeFileSync(
-    path.join(corpus, "acl.yaml"),
-    "default: [public]\nrules:\n  - glob: security/\n    groups: [security]\n",
-  );
-  writeFileSync(
-    path.join(corpus, "docs", "deploy.md"),
-    "# Deploying\n\nDeploy the billing service with kubectl rollout.\n\n## Rollback\n\nUse kubectl rollout undo.\n",
-  );
-  writeFileSync(
-    path.join(corpus, "security", "break-glass.md"),
-    `# Break-glass token\n\nThe break-glass token for production lives at ${MARKER} in vault.\n`,
-  );
-  const embedder = hashingEmbedder(64);
-  store = await openLanceStore({
-    dir: path.join(work, "lancedb"),
-    dimensions: 64,
-    modelId: embedder.modelId,
+  docs = await startDocsFixture((corpus) => {
+    mkdirSync(path.join(corpus, "docs"));
+    mkdirSync(path.join(corpus, "security"));
+    writeFileSync(
+      path.join(corpus, "acl.yaml"),
+      "default: [public]\nrules:\n  - glob: security/\n    groups: [security]\n",
+    );
+    writeFileSync(
+      path.join(corpus, "docs", "deploy.md"),
+      "# Deploying\n\nDeploy the billing service with kubectl rollout.\n\n## Rollback\n\nUse kubectl rollout undo.\n",
+    );
+    writeFileSync(
+      path.join(corpus, "security", "break-glass.md"),
+      `# Break-glass token\n\nThe break-glass token for production lives at ${MARKER} in vault.\n`,
+    );
   });
-  const gen = update(
-    [{ name: "acme", root: corpus }],
-    { store, embedder },
-    { maxFileBytes: 1 << 20, defaultGroups: ["public"] },
-  );
-  for (let r = await gen.next(); !r.done; r = await gen.next()) {
-    /* drain progress */
-  }
-  const retriever = createRetriever({ store, embedder, config: loadConfig({}).retrieval });
-  http = await startHttp(() => createDocsServer({ retriever, store }, principalFromAuth));
-  bob = await http.connect("bob-token");
-  alice = await http.connect("alice-token");
+  ({ bob, alice } = docs);
 });
 afterAll(async () => {
-  await http?.close();
-  await store?.close();
-  rmSync(work, { recursive: true, force: true });
+  await docs?.close();
 });
 
 describe("docs-search server", () => {

@@ -6,31 +6,15 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TOKEN_KEY } from "../connection.js";
-import { activateWith, type ExtensionApi } from "../extension.js";
+import type { ExtensionApi } from "../extension.js";
 import type { ToExtension } from "../protocol.js";
-import { VIEW_ID } from "../sidebar.js";
-import {
-  exampleSource,
-  type RunningBackend,
-  recordingFetch,
-  startBackend,
-  tokenOf,
-} from "../testkit/backend.js";
-import {
-  type FakeWebviewView,
-  makeContext,
-  reset,
-  setConfig,
-  setWorkspaceFolders,
-  state,
-} from "../testkit/vscode.js";
+import { exampleSource, type RunningBackend, startBackend } from "../testkit/backend.js";
+import { CHROMIUM, launchChromium } from "../testkit/chromium.js";
+import { activateSignedIn, EXTENSION_DIR, revealSidebar, type SignedIn } from "../testkit/extension.js";
+import { type FakeWebviewView, state } from "../testkit/vscode.js";
 
-const extDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const CHROMIUM = "/usr/bin/chromium";
 const RESOURCE_ORIGIN = "https://file+.vscode-resource.vscode-cdn.net";
 const PAGE_URL = `${RESOURCE_ORIGIN}/__webview__/index.html`;
 
@@ -40,44 +24,24 @@ let page: Page;
 let api: ExtensionApi;
 let view: FakeWebviewView;
 let workspace: string;
+let rec: SignedIn["rec"];
 const fromWebview: ToExtension[] = [];
 const consoleLines: string[] = [];
-const rec = recordingFetch();
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   // The webview bundle the .vsix ships.
-  execFileSync(process.execPath, [path.join(extDir, "scripts", "build.mjs")], { stdio: "ignore" });
+  execFileSync(process.execPath, [path.join(EXTENSION_DIR, "scripts", "build.mjs")], { stdio: "ignore" });
   // The example source, answered the way the default install answers (extractive: quoted evidence, cited).
   const example = exampleSource();
   backend = await startBackend({ acme: example.source }, { env: { ISA_ANSWER_MODE: "extractive" } });
   // The developer has the same repository open: citations map into it.
   workspace = example.dir;
 
-  reset();
-  setConfig({ backendUrl: backend.url });
-  setWorkspaceFolders([workspace]);
-  const ctx = makeContext(extDir);
-  await ctx.secrets.store(TOKEN_KEY, tokenOf("alice"));
-  api = activateWith(ctx, { fetch: rec.fetch });
-  await api.firstCheck;
-  await api.view.reveal();
-  const v = state.resolvedViews.get(VIEW_ID);
-  if (!v) throw new Error("view not resolved");
-  view = v;
+  ({ api, rec } = await activateSignedIn({ backendUrl: backend.url, user: "alice", folders: [workspace] }));
+  view = await revealSidebar(api);
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 420, height: 760 }, colorScheme: "dark" });
   page.on("console", (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
   // The workbench's webview host: the page's HTML is what the extension rendered; resources are served from the
@@ -89,7 +53,7 @@ beforeAll(async () => {
     }
     if (
       url.origin === RESOURCE_ORIGIN &&
-      decodeURIComponent(url.pathname).startsWith(path.join(extDir, "out"))
+      decodeURIComponent(url.pathname).startsWith(path.join(EXTENSION_DIR, "out"))
     ) {
       const file = decodeURIComponent(url.pathname);
       const type = file.endsWith(".js") ? "text/javascript" : "text/css";
@@ -146,8 +110,8 @@ describe("sidebar webview in Chromium", () => {
     );
     const deploy = sources.findIndex((s) => s.includes("runbooks/rotate-staging-db-password.md"));
     expect(deploy).toBeGreaterThanOrEqual(0);
-    mkdirSync(path.join(extDir, "docs"), { recursive: true });
-    await page.screenshot({ path: path.join(extDir, "docs", "sidebar-answer.png"), fullPage: true });
+    mkdirSync(path.join(EXTENSION_DIR, "docs"), { recursive: true });
+    await page.screenshot({ path: path.join(EXTENSION_DIR, "docs", "sidebar-answer.png"), fullPage: true });
 
     await page.locator(".turn .sources button.cite").nth(deploy).click();
     await expect.poll(() => state.shownDocuments.length).toBe(1);

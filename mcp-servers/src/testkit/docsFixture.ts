@@ -1,0 +1,70 @@
+// TEST UTILITY: the docs-search server over a temp corpus, as its HTTP tests use it: the test writes the `acme`
+// source's files, ingest's update() indexes them into LanceDB with the deterministic hashing embedder (no model
+// needed), and bob (public only) and alice (security group) connect over Streamable HTTP (TOKENS_YAML).
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createRetriever } from "@isa/backend";
+import type { VectorStore } from "@isa/core";
+import { loadConfig } from "@isa/core";
+import { hashingEmbedder } from "@isa/core/testkit";
+import { openLanceStore, update } from "@isa/ingest";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { createDocsServer, type DocsDeps } from "../docs/docsServer.js";
+import { principalFromAuth } from "../shared/principal.js";
+import { type HttpFixture, startHttp } from "./fixtures.js";
+
+export interface DocsFixture {
+  readonly store: VectorStore;
+  readonly http: HttpFixture;
+  readonly bob: Client;
+  readonly alice: Client;
+  /** Closes the clients, the listener and the store, and removes the temp tree. */
+  close(): Promise<void>;
+}
+
+/** `writeCorpus` fills the (empty, existing) `acme` source folder; `server` adds docs-search options. */
+export async function startDocsFixture(
+  writeCorpus: (corpus: string) => void,
+  server: Omit<DocsDeps, "retriever" | "store"> = {},
+): Promise<DocsFixture> {
+  const work = mkdtempSync(path.join(tmpdir(), "isa-mcp-docs-"));
+  let store: VectorStore | undefined;
+  let http: HttpFixture | undefined;
+  const close = async () => {
+    await http?.close();
+    await store?.close();
+    rmSync(work, { recursive: true, force: true });
+  };
+  try {
+    const corpus = path.join(work, "acme");
+    mkdirSync(corpus);
+    writeCorpus(corpus);
+    const embedder = hashingEmbedder(64);
+    const opened = await openLanceStore({
+      dir: path.join(work, "lancedb"),
+      dimensions: 64,
+      modelId: embedder.modelId,
+    });
+    store = opened;
+    const gen = update(
+      [{ name: "acme", root: corpus }],
+      { store: opened, embedder },
+      { maxFileBytes: 1 << 20, defaultGroups: ["public"] },
+    );
+    for (let r = await gen.next(); !r.done; r = await gen.next()) {
+      /* drain progress */
+    }
+    const retriever = createRetriever({ store: opened, embedder, config: loadConfig({}).retrieval });
+    const started = await startHttp(() =>
+      createDocsServer({ ...server, retriever, store: opened }, principalFromAuth),
+    );
+    http = started;
+    const bob = await started.connect("bob-token");
+    const alice = await started.connect("alice-token");
+    return { store: opened, http: started, bob, alice, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
