@@ -10,24 +10,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { ACME_QUESTIONS } from "./lib/acme.mjs";
 
 const repo = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "5" } } });
 const rounds = Number(values.rounds);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error("--rounds must be a positive integer");
 
-const QUESTIONS = [
-  "How do I rotate the staging database password?",
-  "How do I deploy to production?",
-  "Who owns the billing service?",
-  "What should I do during a security incident?",
-  "How do I restart the consumers?",
-  "What does a new starter need on day one?",
-  "How is the backup checked?",
-  "How are invoices computed?",
-  "What is the architecture of the platform?",
-  "How do I roll back a release?",
-];
+const QUESTIONS = ACME_QUESTIONS;
 
 const work = mkdtempSync(path.join(tmpdir(), "isa-bench-agents-"));
 const env = {

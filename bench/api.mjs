@@ -21,6 +21,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { ACME_QUESTIONS } from "./lib/acme.mjs";
 
 const repo = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
@@ -46,18 +47,7 @@ for (const [name, v] of [
   if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
 }
 
-const QUESTIONS = [
-  "How do I rotate the staging database password?",
-  "How do I deploy to production?",
-  "Who owns the billing service?",
-  "What should I do during a security incident?",
-  "How do I restart the consumers?",
-  "What does a new starter need on day one?",
-  "How is the backup checked?",
-  "How are invoices computed?",
-  "What is the architecture of the platform?",
-  "How do I roll back a release?",
-];
+const QUESTIONS = ACME_QUESTIONS;
 const GROUPS = [[], ["engineering"], ["security"], ["engineering", "security"]];
 
 const work = mkdtempSync(path.join(tmpdir(), "isa-bench-api-"));

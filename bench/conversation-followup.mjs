@@ -10,32 +10,13 @@
 //                 of that?", or $FOLLOW_UP): the rule should find the previous question's document
 //   *Rule = the answerer's rule; *Always = always searching with the previous question; followUpAlone = no rule
 // Usage: node bench/conversation-followup.mjs [questions.jsonl] [corpus dir]   (needs `npx tsc -b` and the models)
-import path from "node:path";
 import { isFollowUp, preferExpanded, retrievalQuery } from "../backend/dist/answer/history.js";
-import { corpusHash, loadQuestions } from "../backend/dist/eval/runEval.js";
-import { createRuntime } from "../backend/dist/runtime.js";
-import { loadConfig, PUBLIC_GROUP } from "../core/dist/index.js";
-import { INDEX_VERSION } from "../ingest/dist/index.js";
+import { PUBLIC_GROUP } from "../core/dist/index.js";
+import { openEvalIndex } from "./lib/evalIndex.mjs";
 
-const repo = path.resolve(import.meta.dirname, "..");
-const questionsFile = process.argv[2] ?? path.join(repo, "../shared/eval/npm-docs.jsonl");
-const corpusDir = path.resolve(process.argv[3] ?? path.join(repo, "../shared/eval/corpus/npm-docs"));
-const config = loadConfig({
-  ...process.env,
-  ISA_DATA_DIR: process.env.ISA_DATA_DIR ?? path.join(repo, ".isa"),
-});
-const key = `${await corpusHash(corpusDir)}-${config.embed.model}-v${INDEX_VERSION}`;
-const rt = createRuntime(config, { storeDir: path.join(config.dataDir, "eval-cache", key) });
-const store = await rt.store();
-if ((await store.stats()).chunks === 0) {
-  console.error(
-    `no eval index at ${key}: run \`isa eval ${questionsFile} --corpus ${corpusDir}\` once first`,
-  );
-  process.exit(1);
-}
+const { config, runtime: rt, questions } = await openEvalIndex(process.argv.slice(2));
 const retriever = await rt.retriever();
 const principal = { id: "bench", groups: [PUBLIC_GROUP] };
-const questions = (await loadQuestions(questionsFile)).filter((q) => q.gold.length > 0);
 
 const search = (query) => retriever.retrieve(query, { principal, k: 10 });
 

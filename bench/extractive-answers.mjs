@@ -6,36 +6,16 @@
 //   --dump   also print every answer
 // Usage: node bench/extractive-answers.mjs [--dump] [questions.jsonl] [corpus dir]   (needs `npx tsc -b` and
 // `isa eval` run once on the corpus, which builds the index this reads)
-import path from "node:path";
 import { factRecall } from "../backend/dist/eval/metrics.js";
-import { corpusHash, loadQuestions } from "../backend/dist/eval/runEval.js";
-import { createRuntime } from "../backend/dist/runtime.js";
-import { loadConfig, PUBLIC_GROUP } from "../core/dist/index.js";
-import { INDEX_VERSION } from "../ingest/dist/index.js";
+import { PUBLIC_GROUP } from "../core/dist/index.js";
+import { openEvalIndex } from "./lib/evalIndex.mjs";
 
 const args = process.argv.slice(2);
 const dump = args.includes("--dump");
 const positional = args.filter((a) => !a.startsWith("--"));
-const repo = path.resolve(import.meta.dirname, "..");
-const questionsFile = positional[0] ?? path.join(repo, "../shared/eval/npm-docs.jsonl");
-const corpusDir = path.resolve(positional[1] ?? path.join(repo, "../shared/eval/corpus/npm-docs"));
-const config = loadConfig({
-  ...process.env,
-  ISA_DATA_DIR: process.env.ISA_DATA_DIR ?? path.join(repo, ".isa"),
-  ISA_ANSWER_MODE: "extractive",
-});
-const key = `${await corpusHash(corpusDir)}-${config.embed.model}-v${INDEX_VERSION}`;
-const rt = createRuntime(config, { storeDir: path.join(config.dataDir, "eval-cache", key) });
-const store = await rt.store();
-if ((await store.stats()).chunks === 0) {
-  console.error(
-    `no eval index at ${key}: run \`isa eval ${questionsFile} --corpus ${corpusDir}\` once first`,
-  );
-  process.exit(1);
-}
+const { runtime: rt, questions } = await openEvalIndex(positional, { ISA_ANSWER_MODE: "extractive" });
 const answerer = await rt.answerer();
 const principal = { id: "bench", groups: [PUBLIC_GROUP] };
-const questions = (await loadQuestions(questionsFile)).filter((q) => q.gold.length > 0);
 
 const rows = [];
 for (const q of questions) {

@@ -17,6 +17,7 @@ import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { ACME_QUESTIONS } from "./lib/acme.mjs";
 
 const repo = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
@@ -54,16 +55,7 @@ const answer = {
   closest: [],
   traceId: TRACE,
 };
-const QUESTIONS = [
-  "How do I rotate the staging database password?",
-  "How do I deploy to production?",
-  "Who owns the billing service?",
-  "What should I do during a security incident?",
-  "How do I restart the consumers?",
-  "What does a new starter need on day one?",
-  "How is the backup checked?",
-  "How do I roll back a release?",
-];
+const QUESTIONS = ACME_QUESTIONS;
 
 /** The real API (`isa serve`) over examples/acme in a temp data dir; returns its URL, a token and a stop(). */
 async function startEmbeddedApi() {
