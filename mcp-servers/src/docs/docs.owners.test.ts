@@ -1,8 +1,6 @@
 // docs-search's who_owns and paginated resources/list through a real MCP client over Streamable HTTP, on a temp
 // corpus (ingest's update() into LanceDB with the hashing embedder). bob reads public documents only; alice also
 // reads `security`, where a catalog-info.yaml and a CODEOWNERS-governed file live.
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DocsFixture, startDocsFixture } from "../testkit/docsFixture.js";
@@ -15,32 +13,18 @@ let bob: Client;
 let alice: Client;
 
 beforeAll(async () => {
+  const notes = Array.from({ length: PUBLIC_NOTES }, (_, i) => [
+    `notes/n${String(i).padStart(2, "0")}.md`,
+    `# Note ${i}\n\nNote ${i}.\n`,
+  ]);
   docs = await startDocsFixture(
-    (corpus) => {
-      for (const d of [".github", "notes", "security/vault"])
-        mkdirSync(path.join(corpus, d), { recursive: true });
-      writeFileSync(
-        path.join(corpus, "acl.yaml"),
-        "default: [public]\nrules:\n  - glob: security/\n    groups: [security]\n",
-      );
-      writeFileSync(
-        path.join(corpus, ".github", "CODEOWNERS"),
+    {
+      ".github/CODEOWNERS":
         "* @acme/platform\n/security/ @acme/secops\n/security/vault/ @acme/vault-admins\n",
-      );
-      writeFileSync(
-        path.join(corpus, "security", "catalog-info.yaml"),
+      "security/catalog-info.yaml":
         "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: vault-service\nspec:\n  owner: group:secops\n",
-      );
-      writeFileSync(
-        path.join(corpus, "security", "vault", "rotate.md"),
-        "# Rotate\n\nRotate the vault keys.\n",
-      );
-      for (let i = 0; i < PUBLIC_NOTES; i++) {
-        writeFileSync(
-          path.join(corpus, "notes", `n${String(i).padStart(2, "0")}.md`),
-          `# Note ${i}\n\nNote ${i}.\n`,
-        );
-      }
+      "security/vault/rotate.md": "# Rotate\n\nRotate the vault keys.\n",
+      ...Object.fromEntries(notes),
     },
     { resourcesPageSize: PAGE },
   );

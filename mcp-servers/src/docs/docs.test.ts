@@ -1,8 +1,6 @@
 // The docs-search server through a real MCP client over Streamable HTTP, on a temp corpus indexed with ingest's
 // update() into LanceDB with the deterministic hashing embedder (no model needed). The permission matrix: bob
 // (public only) can neither find nor read the `security` document through any tool, resource or prompt; alice can.
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { contentId } from "@isa/core";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,21 +15,10 @@ let bob: Client;
 let alice: Client;
 
 beforeAll(async () => {
-  docs = await startDocsFixture((corpus) => {
-    mkdirSync(path.join(corpus, "docs"));
-    mkdirSync(path.join(corpus, "security"));
-    writeFileSync(
-      path.join(corpus, "acl.yaml"),
-      "default: [public]\nrules:\n  - glob: security/\n    groups: [security]\n",
-    );
-    writeFileSync(
-      path.join(corpus, "docs", "deploy.md"),
+  docs = await startDocsFixture({
+    "docs/deploy.md":
       "# Deploying\n\nDeploy the billing service with kubectl rollout.\n\n## Rollback\n\nUse kubectl rollout undo.\n",
-    );
-    writeFileSync(
-      path.join(corpus, "security", "break-glass.md"),
-      `# Break-glass token\n\nThe break-glass token for production lives at ${MARKER} in vault.\n`,
-    );
+    "security/break-glass.md": `# Break-glass token\n\nThe break-glass token for production lives at ${MARKER} in vault.\n`,
   });
   ({ bob, alice } = docs);
 });

@@ -1,7 +1,8 @@
-// TEST UTILITY: the docs-search server over a temp corpus, as its HTTP tests use it: the test writes the `acme`
-// source's files, ingest's update() indexes them into LanceDB with the deterministic hashing embedder (no model
-// needed), and bob (public only) and alice (security group) connect over Streamable HTTP (TOKENS_YAML).
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+// TEST UTILITY: the docs-search server over a temp corpus, as its HTTP tests use it: the test's files become the
+// `acme` source, whose acl.yaml keeps security/ to the security group; ingest's update() indexes it into LanceDB
+// with the deterministic hashing embedder (no model needed); bob (public only) and alice (security group, so she
+// also reads security/) connect over Streamable HTTP (TOKENS_YAML).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createRetriever } from "@isa/backend";
@@ -23,9 +24,13 @@ export interface DocsFixture {
   close(): Promise<void>;
 }
 
-/** `writeCorpus` fills the (empty, existing) `acme` source folder; `server` adds docs-search options. */
+/** Everything public except security/, which only the security group reads. */
+export const SECURITY_ACL = "default: [public]\nrules:\n  - glob: security/\n    groups: [security]\n";
+
+/** `files` (relative path → text) are the `acme` source, with SECURITY_ACL as its acl.yaml; `server` adds
+ * docs-search options. */
 export async function startDocsFixture(
-  writeCorpus: (corpus: string) => void,
+  files: Readonly<Record<string, string>>,
   server: Omit<DocsDeps, "retriever" | "store"> = {},
 ): Promise<DocsFixture> {
   const work = mkdtempSync(path.join(tmpdir(), "isa-mcp-docs-"));
@@ -38,8 +43,10 @@ export async function startDocsFixture(
   };
   try {
     const corpus = path.join(work, "acme");
-    mkdirSync(corpus);
-    writeCorpus(corpus);
+    for (const [rel, text] of Object.entries({ "acl.yaml": SECURITY_ACL, ...files })) {
+      mkdirSync(path.dirname(path.join(corpus, rel)), { recursive: true });
+      writeFileSync(path.join(corpus, rel), text);
+    }
     const embedder = hashingEmbedder(64);
     const opened = await openLanceStore({
       dir: path.join(work, "lancedb"),
