@@ -35,6 +35,11 @@ if [ ! -x /usr/bin/chromium ]; then
     echo "/usr/bin/chromium is missing and cannot be installed here; the webview tests will fail." >&2
   fi
 fi
+# Emoji in the screenshots (📖, 👍) need a colour emoji font; without it they render as boxes (tests still pass).
+if ! dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fonts-noto-color-emoji >/dev/null 2>&1 ||
+    echo "fonts-noto-color-emoji could not be installed; screenshots show boxes for emoji." >&2
+fi
 
 # The VS Code end-to-end test (vscode-extension/e2e) runs the .vsix in code-server, a real VS Code 1.139. The first
 # install on a machine builds its native modules (minutes); later runs find it in ~/.cache/isa-code-server.
