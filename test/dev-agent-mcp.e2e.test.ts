@@ -1,7 +1,9 @@
 // root → dev agent → MCP tools → cited answer, through the front doors: the A2A root agent (the SDK's client, a
 // user's bearer token), a scripted OpenAI-compatible model server (real HTTP, streamed tool_calls) making the
-// decisions, and the real `isa mcp files|git --http` processes (bearer auth, acl.yaml enforced). A recording proxy
-// in front of each MCP server shows which credential every MCP request carried.
+// decisions, and the real `isa mcp files|git --http` processes (bearer auth; the files server enforces acl.yaml, the
+// git server authenticates but filters nothing per principal). A recording proxy in front of each MCP server shows
+// which credential every MCP request carried. read_file, git_show of a file and git_blame come back as structured
+// citations (repo-relative path, line range, revision in the title).
 import type { ChildProcess } from "node:child_process";
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -92,12 +94,60 @@ async function recordingProxy(
   };
 }
 
-/** The scripted model: root → dev; dev reads the file named in the question and its git log, then cites it. */
+type ToolResult = { cite_as?: unknown; structuredContent?: Record<string, unknown> };
+
+/**
+ * "Who last changed F at REV?": git_blame of F's line 1 and git_show of F at REV, in one turn (the scripted server
+ * numbers tool-call ids per turn, so a second tool turn would reuse the first's ids), then an answer citing both.
+ */
+function blameScript(file: string, rev: string, results: readonly ToolResult[]): ScriptedTurn {
+  const blame = results.find((r) => Array.isArray(r.structuredContent?.lines));
+  const show = results.find((r) => typeof r.structuredContent?.sha === "string");
+  if (results.length === 0) {
+    return {
+      toolCalls: [
+        { name: "git_blame", arguments: { path: file, lines: "1", rev } },
+        { name: "git_show", arguments: { rev, path: file } },
+      ],
+    };
+  }
+  if (!blame?.cite_as || !show?.cite_as) return { text: ["I could not find the answer in the sources."] };
+  const line = (blame.structuredContent?.lines as { author: string; text: string }[] | undefined)?.[0];
+  const text = String(show.structuredContent?.text ?? "").split("\n");
+  return {
+    text: [
+      `${line?.author} last changed line 1 (${line?.text}) ${String(blame.cite_as)}; `,
+      `at that commit the file ends with ${text.at(-2)} ${String(show.cite_as)}`,
+    ],
+  };
+}
+
+/** "Show F from git": git_show of F at HEAD, quoted and cited. */
+function showScript(file: string, results: readonly ToolResult[]): ScriptedTurn {
+  const show = results.find((r) => typeof r.cite_as === "string");
+  if (results.length === 0)
+    return { toolCalls: [{ name: "git_show", arguments: { rev: "HEAD", path: file } }] };
+  if (!show) return { text: ["I could not find the answer in the sources."] };
+  return { text: [`git has it as: ${String(show.structuredContent?.text).trim()} ${String(show.cite_as)}`] };
+}
+
+/**
+ * The scripted model: root → dev; dev reads the file named in the question and its git log, then cites it — or,
+ * for the git questions, blames/shows it through git and cites that.
+ */
 function script(req: WireRequest): ScriptedTurn {
   const tools = (req.tools ?? []).map((t) => t.function.name);
   if (tools.includes("transfer_to_agent")) {
     return { toolCalls: [{ name: "transfer_to_agent", arguments: { agentName: "dev" } }] };
   }
+  const question = req.messages.find((m) => m.role === "user")?.content ?? "";
+  const toolResults = req.messages
+    .filter((m) => m.role === "tool")
+    .map((m) => JSON.parse(m.content ?? "{}") as ToolResult);
+  const blameQ = /Who last changed ([\w/.]+) at (\w+)\?/.exec(question);
+  if (blameQ?.[1] && blameQ[2]) return blameScript(blameQ[1], blameQ[2], toolResults);
+  const showQ = /Show ([\w/.]+) from git/.exec(question)?.[1];
+  if (showQ) return showScript(showQ, toolResults);
   const last = req.messages.at(-1);
   if (last?.role === "user") {
     const file = /\b([\w/]+\.ts)\b/.exec(req.messages.find((m) => m.role === "user")?.content ?? "")?.[1];
@@ -127,13 +177,17 @@ describe.skipIf(!ready)("dev agent with the files and git MCP servers (A2A → A
   let filesProxy: Awaited<ReturnType<typeof recordingProxy>>;
   let gitProxy: Awaited<ReturnType<typeof recordingProxy>>;
   let a2a: A2aTestServer;
+  let head: string;
 
   beforeAll(async () => {
     work = mkdtempSync(path.join(tmpdir(), "isa-dev-mcp-"));
     const src = path.join(work, "svc");
     mkdirSync(path.join(src, "src"), { recursive: true });
     mkdirSync(path.join(src, "eng"), { recursive: true });
-    writeFileSync(path.join(src, "src", "server.ts"), "export const PORT = 8080;\n");
+    writeFileSync(
+      path.join(src, "src", "server.ts"),
+      'export const PORT = 8080;\nexport const HOST = "::";\n',
+    );
     writeFileSync(path.join(src, "eng", "secret.ts"), `export const KEY = "${SECRET}";\n`);
     writeFileSync(
       path.join(src, "acl.yaml"),
@@ -144,6 +198,7 @@ describe.skipIf(!ready)("dev agent with the files and git MCP servers (A2A → A
     g("init", "-q");
     g("add", ".");
     g("commit", "-q", "-m", "Initial service commit");
+    head = g("rev-parse", "HEAD").toString().trim();
     const tokensFile = path.join(work, "tokens.yaml");
     writeFileSync(
       tokensFile,
@@ -218,5 +273,83 @@ describe.skipIf(!ready)("dev agent with the files and git MCP servers (A2A → A
     const pub = answerArtifact(ok);
     expect(pub.text).toContain("PORT = 8080");
     expect(pub.data.citations.map((c) => c.path)).toEqual(["src/server.ts"]);
+  });
+
+  it("alice: git_blame + git_show over MCP → an answer citing both as structured git citations", async () => {
+    gitProxy.auth.length = 0;
+    const client = await clientFor(a2a.url, "root", { user: "alice" });
+    const task = await client.sendMessage(sendRequest(`Who last changed src/server.ts at ${head}?`));
+    if (!("id" in task) || !("artifacts" in task)) throw new Error("expected a task");
+    const { text, data } = answerArtifact(task);
+    expect(data.answeredBy).toBe("dev");
+    expect(text).toContain("Test last changed line 1 (export const PORT = 8080;) [1]");
+    expect(text).toContain('HOST = "::"; [2]');
+    expect(data.abstained).toBe(false);
+    const title = `src/server.ts @ ${head.slice(0, 7)}`;
+    const docId = `mcp-git:svc/src/server.ts@${head}`;
+    expect(data.citations).toEqual([
+      {
+        n: 1,
+        chunkId: `${docId}#L1-L1`,
+        docId,
+        source: "svc",
+        path: "src/server.ts",
+        title,
+        headingPath: [],
+        startLine: 1,
+        endLine: 1,
+        score: 0,
+      },
+      {
+        n: 2,
+        chunkId: `${docId}#L1-L2`,
+        docId,
+        source: "svc",
+        path: "src/server.ts",
+        title,
+        headingPath: [],
+        startLine: 1,
+        endLine: 2,
+        score: 0,
+      },
+    ]);
+    expect(new Set(gitProxy.auth)).toEqual(new Set([`Bearer ${tokenOf("alice")}`]));
+    // The model was told the numbers to cite, in the git tools' own results.
+    const cited = model.requests.flatMap((r) =>
+      r.messages.filter((m) => m.role === "tool" && (m.content ?? "").includes('"cite_as":"[2]"')),
+    );
+    expect(cited.length).toBeGreaterThan(0);
+  });
+
+  it("the git server turns away a request without a token (401), as the files server does", async () => {
+    const init = {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "0" } },
+    };
+    for (const url of [git.url, files.url]) {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+        body: JSON.stringify(init),
+      });
+      expect(res.status).toBe(401);
+    }
+  });
+
+  // KNOWN GAP (issue 4), pinned so that it is seen: the git server authenticates the caller but applies no
+  // per-principal ACL (createGitServer ignores the principal; acl.yaml is the files server's and ingest's). dan,
+  // whom the files server refuses eng/secret.ts (test above), reads it from git history, and the answer cites it.
+  // When the git server learns acl.yaml, this test must flip to `not.toContain(SECRET)`.
+  it("known gap: dan (no eng group) reads eng/secret.ts through git_show; git has no per-principal ACL", async () => {
+    gitProxy.auth.length = 0;
+    const client = await clientFor(a2a.url, "root", { user: "dan" });
+    const task = await client.sendMessage(sendRequest("Show eng/secret.ts from git"));
+    if (!("id" in task) || !("artifacts" in task)) throw new Error("expected a task");
+    const { text, data } = answerArtifact(task);
+    expect(new Set(gitProxy.auth)).toEqual(new Set([`Bearer ${tokenOf("dan")}`]));
+    expect(text).toContain(SECRET);
+    expect(data.citations).toMatchObject([{ path: "eng/secret.ts", startLine: 1, endLine: 1 }]);
   });
 });

@@ -12,6 +12,8 @@ export {
   shutdown,
   startServer,
 } from "./api/index.js";
+export type { Project } from "./api/projects.js";
+export { discoverProjects } from "./api/projects.js";
 export type { Authenticator, AuthenticatorOptions, OidcOptions, TokenEntry } from "./auth/index.js";
 export {
   authenticatorFromConfig,

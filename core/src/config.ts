@@ -22,6 +22,7 @@ export const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// or postgresql:// connection URL")
     .optional(),
+  ISA_RETENTION_DAYS: int(0, 36_500).default(30),
   EMBED_MODEL: z.enum(["all-MiniLM-L6-v2"]).default("all-MiniLM-L6-v2"),
   EMBED_DEVICE: z.enum(["cpu", "cuda"]).default("cpu"),
   EMBED_BATCH_SIZE: int(1, 1024).default(32),
@@ -52,6 +53,7 @@ export const envSchema = z.object({
   ISA_RATE_LIMIT_PER_MIN: int(1, 1_000_000).default(120),
   ISA_BODY_LIMIT_BYTES: int(1024, 64 * 1024 * 1024).default(65536),
   ISA_TOKENS_FILE: z.string().min(1).optional(),
+  ISA_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   ISA_OIDC_ISSUER: z.string().url().optional(),
   ISA_OIDC_AUDIENCE: z.string().min(1).optional(),
   ISA_OIDC_JWKS_URL: z.string().url().optional(),
@@ -77,6 +79,11 @@ export interface Config {
   readonly modelsDir: string;
   /** PostgreSQL for conversations and A2A tasks; unset → kept in memory (lost on restart). */
   readonly databaseUrl: string | undefined;
+  /**
+   * Operational settings: conversations not updated and terminal A2A tasks older than `retentionDays` are deleted
+   * (0 = keep forever); `metricsToken` set → `/metrics` needs `Authorization: Bearer <it>`.
+   */
+  readonly ops: { readonly retentionDays: number; readonly metricsToken: string | undefined };
   readonly logLevel: Env["ISA_LOG_LEVEL"];
   readonly ingest: { readonly maxFileBytes: number; readonly defaultGroups: readonly string[] };
   readonly embed: {
@@ -184,6 +191,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     dataDir,
     modelsDir: e.ISA_MODELS_DIR ?? `${dataDir}/models`,
     databaseUrl: e.ISA_DATABASE_URL,
+    ops: { retentionDays: e.ISA_RETENTION_DAYS, metricsToken: e.ISA_METRICS_TOKEN },
     logLevel: e.ISA_LOG_LEVEL,
     ingest: { maxFileBytes: e.ISA_MAX_FILE_BYTES, defaultGroups: e.ISA_DEFAULT_GROUPS },
     embed: {

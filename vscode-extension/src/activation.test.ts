@@ -103,7 +103,7 @@ describe("connection status", () => {
     const api = activateWith(ctx);
     await api.firstCheck;
     expect((await api.connection.check()).state).toBe("unauthenticated");
-    expect(state.statusItems[0]?.command).toBe("innersource.setToken");
+    expect(state.statusItems[0]?.command).toBe("innersource.signIn");
     await api.connection.setToken("not-a-token");
     const s = await api.connection.check();
     expect(s.state).toBe("unauthenticated");

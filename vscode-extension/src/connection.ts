@@ -1,11 +1,14 @@
-// The one place that knows how to reach the backend: settings + the token from SecretStorage → an ApiClient from
-// @isa/core, rebuilt when either changes; plus the connection check behind the status bar (liveness, readiness and
-// whether the token is accepted), which turns every failure into one sentence a user can act on.
+// The one place that knows how to reach the backend: settings + the credential → an ApiClient from @isa/core, rebuilt
+// when either changes; plus the connection check behind the status bar (liveness, readiness and whether the token is
+// accepted), which turns every failure into one sentence a user can act on. The credential is the OIDC session's
+// access token when signed in with the device flow (refreshed before expiry, and once on a 401 through the fetch the
+// client is given), else the static token or pasted JWT from SecretStorage.
 import type { ApiClient } from "@isa/core";
 import { AppError, createApiClient } from "@isa/core";
 import * as vscode from "vscode";
+import { OIDC_SESSION_KEY, OidcSession } from "./oidcSession.js";
 import type { Settings } from "./settings.js";
-import { readSettings } from "./settings.js";
+import { oidcConfigured, readSettings } from "./settings.js";
 
 export const TOKEN_KEY = "innersource.apiToken";
 
@@ -27,20 +30,50 @@ export class Connection implements vscode.Disposable {
   private tokenLoaded = false;
   private lastStatus: ConnectionStatus = { state: "checking", detail: "Checking the connection…" };
   private readonly subs: vscode.Disposable[] = [];
+  /** The device-flow session (used when `auth.mode` is `oidc` with an issuer and client id). */
+  readonly oidc: OidcSession;
+  /** The API client's fetch: on a 401 with an OIDC session, refreshes once and retries with the new token. */
+  private readonly authedFetch: typeof fetch;
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly fetchImpl: typeof fetch = fetch,
+    opts: { oidcSecondMs?: number } = {},
   ) {
+    this.oidc = new OidcSession(secrets, fetchImpl, () => this.settingsCache.oidc, {
+      ...(opts.oidcSecondMs === undefined ? {} : { secondMs: opts.oidcSecondMs }),
+    });
+    this.authedFetch = async (input, init) => {
+      const res = await fetchImpl(input, init);
+      if (res.status !== 401 || !oidcConfigured(this.settingsCache) || !(await this.oidc.isSignedIn()))
+        return res;
+      const headers = new Headers(init?.headers);
+      // Another request may have refreshed meanwhile: then its token is retried, without spending a refresh.
+      const current = await this.oidc.accessToken();
+      const fresh =
+        current && `Bearer ${current}` !== headers.get("authorization") ? current : await this.oidc.refresh();
+      if (!fresh) return res;
+      await res.body?.cancel().catch(() => undefined); // the 401's body is not read: free its connection
+      headers.set("authorization", `Bearer ${fresh}`);
+      return fetchImpl(input, { ...init, headers });
+    };
     this.subs.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration("innersource")) return;
         this.settingsCache = readSettings();
         this.changed.fire();
       }),
+      // Restricted settings (backendUrl, oidc.*) may take their workspace values once the workspace is trusted.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        const next = readSettings();
+        if (JSON.stringify(next) === JSON.stringify(this.settingsCache)) return;
+        this.settingsCache = next;
+        this.changed.fire();
+      }),
       secrets.onDidChange((e) => {
-        if (e.key !== TOKEN_KEY) return;
-        this.tokenLoaded = false;
+        if (e.key === OIDC_SESSION_KEY) this.oidc.invalidate();
+        else if (e.key === TOKEN_KEY) this.tokenLoaded = false;
+        else return;
         this.changed.fire();
       }),
     );
@@ -54,7 +87,16 @@ export class Connection implements vscode.Disposable {
     return this.lastStatus;
   }
 
+  /** The bearer credential: the OIDC access token when signed in that way, else the stored token. */
   async getToken(): Promise<string | undefined> {
+    if (oidcConfigured(this.settingsCache)) {
+      const jwt = await this.oidc.accessToken();
+      if (jwt) return jwt;
+    }
+    return this.storedToken();
+  }
+
+  private async storedToken(): Promise<string | undefined> {
     if (!this.tokenLoaded) {
       this.token = (await this.secrets.get(TOKEN_KEY)) || undefined;
       this.tokenLoaded = true;
@@ -74,16 +116,17 @@ export class Connection implements vscode.Disposable {
   async client(): Promise<ApiClient> {
     const token = await this.getToken();
     if (!token) {
+      const why = oidcConfigured(this.settingsCache) ? this.oidc.lastError?.message : undefined;
       throw new AppError(
         "UNAUTHENTICATED",
-        'No API token is set. Run "InnerSource: Set API Token" (or "InnerSource: Sign In").',
+        why ?? 'No API token is set. Run "InnerSource: Sign In" (or "InnerSource: Set API Token").',
       );
     }
     return createApiClient({
       baseUrl: this.settingsCache.backendUrl,
       token,
       timeoutMs: this.settingsCache.requestTimeoutMs,
-      fetch: this.fetchImpl,
+      fetch: this.authedFetch,
     });
   }
 

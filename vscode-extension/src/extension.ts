@@ -10,7 +10,9 @@ import { Connection } from "./connection.js";
 import { ConversationStore } from "./history.js";
 import { MCP_PROVIDER_ID, McpProvider } from "./mcp.js";
 import { registerParticipant } from "./participant.js";
+import { oidcConfigured } from "./settings.js";
 import { ChatController, ChatViewProvider, VIEW_ID } from "./sidebar.js";
+import { signInWithDeviceCode, signInWithPastedJwt } from "./signIn.js";
 import { StatusBar } from "./status.js";
 import { HandoffUriHandler } from "./uri.js";
 
@@ -50,10 +52,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 /** activate() with injectable parts (tests record the HTTP calls through `fetch`). */
 export function activateWith(
   context: vscode.ExtensionContext,
-  opts: { fetch?: typeof fetch; codeLensDebounceMs?: number } = {},
+  opts: { fetch?: typeof fetch; codeLensDebounceMs?: number; oidcSecondMs?: number } = {},
 ): ExtensionApi {
   const log = vscode.window.createOutputChannel("InnerSource Assistant", { log: true });
-  const connection = new Connection(context.secrets, opts.fetch ?? fetch);
+  const connection = new Connection(context.secrets, opts.fetch ?? fetch, {
+    ...(opts.oidcSecondMs === undefined ? {} : { oidcSecondMs: opts.oidcSecondMs }),
+  });
   const store = new ConversationStore(context.workspaceState);
   const controller = new ChatController({ connection, store, log });
   const view = new ChatViewProvider(context.extensionUri, controller);
@@ -100,15 +104,13 @@ export function activateWith(
       if (connection.settings.authMode !== "oidc") {
         return vscode.commands.executeCommand("innersource.setToken");
       }
-      // No device-code flow yet: the user pastes a JWT from their identity provider (README "Known gaps").
-      const jwt = await vscode.window.showInputBox({
-        title: "InnerSource sign-in (OIDC)",
-        prompt: "Paste an access token (JWT) issued by your identity provider for the InnerSource API.",
-        password: true,
-        ignoreFocusOut: true,
-        validateInput: (v) => (/^[\w-]+\.[\w-]+\.[\w-]*$/.test(v.trim()) ? undefined : "That is not a JWT."),
-      });
-      if (jwt) await connection.setToken(jwt.trim());
+      if (!oidcConfigured(connection.settings)) return signInWithPastedJwt(connection);
+      return signInWithDeviceCode(connection, log);
+    }),
+    vscode.commands.registerCommand("innersource.signOut", async () => {
+      await connection.oidc.signOut();
+      await connection.setToken(undefined);
+      void vscode.window.showInformationMessage("InnerSource: signed out.");
     }),
     vscode.commands.registerCommand("innersource.ask", async (question?: unknown) => {
       const q =

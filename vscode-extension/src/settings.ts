@@ -11,6 +11,23 @@ export interface Settings {
   readonly mcpEnabled: boolean;
   readonly mcpCommand: string;
   readonly mcpUrl: string;
+  /** Device-code sign-in (auth.mode `oidc`); `issuer` is "" when unset or not a URL. */
+  readonly oidc: OidcSettings;
+}
+
+export interface OidcSettings {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly scopes: string;
+  readonly audience: string;
+}
+
+/** `offline_access` asks for a refresh token, so the session outlives the access token without a new sign-in. */
+export const DEFAULT_OIDC_SCOPES = "openid profile email offline_access";
+
+/** Both set: Sign In runs the device flow; otherwise it asks for a pasted JWT. */
+export function oidcConfigured(s: Settings): boolean {
+  return s.authMode === "oidc" && s.oidc.issuer !== "" && s.oidc.clientId !== "";
 }
 
 export const SECTION = "innersource";
@@ -37,5 +54,13 @@ export function readSettings(): Settings {
     mcpEnabled: c.get<boolean>("mcp.enabled", true),
     mcpCommand: c.get<string>("mcp.command", "npx").trim() || "npx",
     mcpUrl: mcpUrl === "" ? "" : httpUrl(mcpUrl, ""),
+    oidc: {
+      // Kept as typed (not normalised): it must equal the tokens' `iss` and the backend's ISA_OIDC_ISSUER.
+      issuer:
+        httpUrl(c.get<string>("oidc.issuer", ""), "") === "" ? "" : c.get<string>("oidc.issuer", "").trim(),
+      clientId: c.get<string>("oidc.clientId", "").trim(),
+      scopes: c.get<string>("oidc.scopes", "").trim().replace(/\s+/g, " ") || DEFAULT_OIDC_SCOPES,
+      audience: c.get<string>("oidc.audience", "").trim(),
+    },
   };
 }

@@ -1,5 +1,5 @@
 // The status-bar item: connection state at a glance (checked at start, on settings or token changes, and every
-// few minutes), and a click that re-checks or asks for a token, depending on what is wrong.
+// few minutes), and a click that re-checks or signs in (device flow, pasted JWT or token, per auth.mode).
 import * as vscode from "vscode";
 import type { Connection, ConnectionStatus } from "./connection.js";
 
@@ -39,8 +39,7 @@ export class StatusBar implements vscode.Disposable {
   private show(s: ConnectionStatus): void {
     this.item.text = statusText(s);
     this.item.tooltip = s.detail;
-    this.item.command =
-      s.state === "unauthenticated" ? "innersource.setToken" : "innersource.checkConnection";
+    this.item.command = s.state === "unauthenticated" ? "innersource.signIn" : "innersource.checkConnection";
     this.item.backgroundColor =
       s.state === "unreachable" || s.state === "unauthenticated"
         ? new vscode.ThemeColor("statusBarItem.warningBackground")

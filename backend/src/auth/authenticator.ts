@@ -1,15 +1,25 @@
-// Resolves an `Authorization` header to a Principal: a static API token (ISA_TOKENS_FILE) or an OIDC JWT. No or
-// bad credentials → UNAUTHENTICATED; the message never says which check failed beyond "invalid".
+// Resolves an `Authorization` header to a Principal: a static API token (ISA_TOKENS_FILE, re-read when it changes)
+// or an OIDC JWT. No or bad credentials → UNAUTHENTICATED; the message never says which check failed beyond
+// "invalid".
 import type { Config, Principal } from "@isa/core";
 import { AppError } from "@isa/core";
+import { pino } from "pino";
 import type { OidcOptions, OidcVerifier } from "./oidc.js";
 import { createOidcVerifier } from "./oidc.js";
 import type { TokenEntry } from "./tokensFile.js";
-import { loadTokensFile, matchToken } from "./tokensFile.js";
+import { matchToken } from "./tokensFile.js";
+import type { TokensLogger } from "./tokensReloader.js";
+import { createTokensReloader } from "./tokensReloader.js";
 
 export interface AuthenticatorOptions {
-  /** Path to a tokens YAML file (read once, at creation). */
+  /** Path to a tokens YAML file: read at creation (malformed → throws), then re-read when it changes. */
   readonly tokensFile?: string;
+  /** Least time between two checks of the tokens file (default 5,000 ms). */
+  readonly tokensCheckIntervalMs?: number;
+  /** Clock for those checks, in ms (tests; default Date.now). */
+  readonly now?: () => number;
+  /** Where a reload (or a rejected new tokens file) is logged. */
+  readonly logger?: TokensLogger;
   /** Already-loaded token entries (tests, or a caller that reloads the file itself). */
   readonly tokens?: readonly TokenEntry[];
   readonly oidc?: OidcOptions;
@@ -30,12 +40,18 @@ export function bearerToken(header: string | undefined): string | undefined {
   return m?.[1];
 }
 
-/** Throws CONFIG_INVALID at once when the tokens file is unreadable or malformed. */
+/** Throws CONFIG_INVALID at once when the tokens file is unreadable or malformed (later changes never throw). */
 export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
-  const tokens: readonly TokenEntry[] = [
-    ...(opts.tokens ?? []),
-    ...(opts.tokensFile ? loadTokensFile(opts.tokensFile) : []),
-  ];
+  const fixed: readonly TokenEntry[] = opts.tokens ?? [];
+  const file = opts.tokensFile
+    ? createTokensReloader({
+        path: opts.tokensFile,
+        ...(opts.tokensCheckIntervalMs !== undefined ? { checkIntervalMs: opts.tokensCheckIntervalMs } : {}),
+        ...(opts.now ? { now: opts.now } : {}),
+        ...(opts.logger ? { logger: opts.logger } : {}),
+      })
+    : undefined;
+  const tokens = (): readonly TokenEntry[] => (file ? [...fixed, ...file.entries()] : fixed);
   const oidc: OidcVerifier | undefined = opts.oidc ? createOidcVerifier(opts.oidc) : undefined;
   return {
     async authenticate(header) {
@@ -46,7 +62,8 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
       if (credential.length > MAX_CREDENTIAL_CHARS) {
         throw new AppError("UNAUTHENTICATED", "The bearer token is invalid or expired.");
       }
-      const byToken = tokens.length > 0 ? matchToken(tokens, credential) : undefined;
+      const current = tokens();
+      const byToken = current.length > 0 ? matchToken(current, credential) : undefined;
       if (byToken) return byToken;
       if (oidc && JWT_SHAPE.test(credential)) return oidc.verify(credential);
       throw new AppError("UNAUTHENTICATED", "The bearer token is invalid or expired.");
@@ -54,10 +71,21 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
   };
 }
 
-/** The authenticator the Config describes (ISA_TOKENS_FILE and/or ISA_OIDC_*); with neither, every call is 401. */
-export function authenticatorFromConfig(config: Pick<Config, "auth">): Authenticator {
+/**
+ * The authenticator the Config describes (ISA_TOKENS_FILE and/or ISA_OIDC_*); with neither, every call is 401.
+ * Tokens-file reloads are logged to `opts.logger`, by default pino on stderr (stdout may be an MCP stdio channel).
+ */
+export function authenticatorFromConfig(
+  config: Pick<Config, "auth"> & Partial<Pick<Config, "logLevel">>,
+  opts: { readonly logger?: TokensLogger } = {},
+): Authenticator {
   return createAuthenticator({
-    ...(config.auth.tokensFile ? { tokensFile: config.auth.tokensFile } : {}),
+    ...(config.auth.tokensFile
+      ? {
+          tokensFile: config.auth.tokensFile,
+          logger: opts.logger ?? pino({ level: config.logLevel ?? "info" }, pino.destination(2)),
+        }
+      : {}),
     ...(config.auth.oidc ? { oidc: config.auth.oidc } : {}),
   });
 }

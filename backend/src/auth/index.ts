@@ -6,3 +6,5 @@ export { createOidcVerifier } from "./oidc.js";
 export { withPublicGroup } from "./principal.js";
 export type { TokenEntry } from "./tokensFile.js";
 export { hashToken, loadTokensFile, matchToken, parseTokensFile, tokensFileSchema } from "./tokensFile.js";
+export type { TokensLogger, TokensReloader, TokensReloaderOptions } from "./tokensReloader.js";
+export { createTokensReloader, TOKENS_CHECK_INTERVAL_MS } from "./tokensReloader.js";

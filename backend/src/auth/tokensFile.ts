@@ -58,7 +58,10 @@ export function parseTokensFile(text: string, origin = "tokens file"): TokenEntr
   });
 }
 
-/** Read and parse a tokens file. Synchronous on purpose: it runs once at start, like config parsing. */
+/**
+ * Read and parse a tokens file. Synchronous on purpose: it runs at start, like config parsing, and on a reload
+ * check (a small file, at most once per interval).
+ */
 export function loadTokensFile(path: string): TokenEntry[] {
   let text: string;
   try {

@@ -1,5 +1,6 @@
 // Conversation rules shared by every ConversationStore: server-issued ids, the audience (visibility) rule, the
-// turn cap, and the in-memory store (the default; PostgreSQL lives in pgConversations.ts).
+// turn cap, and the in-memory store (the default; PostgreSQL lives in pgConversations.ts), bounded in count and,
+// with ISA_RETENTION_DAYS, in age.
 //
 // Visibility: a conversation's audience is the union of the groups of every principal who added a turn. A principal
 // may read or continue it iff its groups include the whole audience. Answers quote documents readable by the asker,
@@ -14,6 +15,7 @@ import type {
   ConversationStore,
 } from "@isa/core";
 import { CONVERSATION_ID } from "@isa/core";
+import { RETENTION_SWEEP_INTERVAL_MS, retentionCutoff } from "./retention.js";
 
 /** Turns kept per conversation; past it `append` answers `full` (the API: 409 CONVERSATION_FULL). */
 export const MAX_CONVERSATION_TURNS = 50;
@@ -46,31 +48,61 @@ export const MEMORY_CONVERSATIONS = 10_000;
 
 export interface MemoryConversationStoreOptions {
   readonly maxConversations?: number;
+  /** Conversations not updated for this many days are dropped (ISA_RETENTION_DAYS); 0 or unset = kept. */
+  readonly retentionDays?: number;
+  /** Clock (tests inject one; default the process clock). */
+  readonly now?: () => Date;
+}
+
+interface Entry {
+  readonly record: ConversationRecord;
+  /** Last turn added, ms (what retention measures, as `updated_at` does in PostgreSQL). */
+  readonly updatedAt: number;
 }
 
 /** In-process conversations (lost on restart; ISA_DATABASE_URL keeps them in PostgreSQL). */
 export function createMemoryConversationStore(opts: MemoryConversationStoreOptions = {}): ConversationStore {
   const max = opts.maxConversations ?? MEMORY_CONVERSATIONS;
+  const now = opts.now ?? (() => new Date());
+  const days = opts.retentionDays ?? 0;
   // A Map iterates in insertion order: re-inserting on use keeps the least recently used first.
-  const byId = new Map<string, ConversationRecord>();
-  const touch = (c: ConversationRecord) => {
-    byId.delete(c.id);
-    byId.set(c.id, c);
+  const byId = new Map<string, Entry>();
+  let lastSweep = now().getTime();
+  const touch = (id: string, e: Entry) => {
+    byId.delete(id);
+    byId.set(id, e);
     while (byId.size > max) {
       const oldest = byId.keys().next().value;
       if (oldest === undefined) break;
       byId.delete(oldest);
     }
   };
+  /** The live entry, or undefined (an expired one is deleted here, so it reads like an unknown id). */
+  const live = (id: string): Entry | undefined => {
+    const t = now().getTime();
+    const cutoff = retentionCutoff(days, new Date(t))?.getTime();
+    // The periodic sweep frees memory held by conversations nobody asks about again.
+    if (cutoff !== undefined && t - lastSweep >= RETENTION_SWEEP_INTERVAL_MS) {
+      lastSweep = t;
+      for (const [k, e] of byId) if (e.updatedAt < cutoff) byId.delete(k);
+    }
+    const e = byId.get(id);
+    if (e && cutoff !== undefined && e.updatedAt < cutoff) {
+      byId.delete(id);
+      return undefined;
+    }
+    return e;
+  };
   return {
     async get(id) {
-      const c = byId.get(id);
-      if (!c) return undefined;
-      touch(c);
-      return structuredClone(c);
+      const e = live(id);
+      if (!e) return undefined;
+      touch(id, e);
+      return structuredClone(e.record);
     },
     async append(input: ConversationAppend): Promise<ConversationAppendResult> {
-      const existing = byId.get(input.id);
+      const existing = live(input.id)?.record;
+      const updatedAt = now().getTime();
       if (input.create) {
         if (existing) return { ok: false, reason: "exists" };
         const conversation: ConversationRecord = {
@@ -79,7 +111,7 @@ export function createMemoryConversationStore(opts: MemoryConversationStoreOptio
           audience: unionGroups([], input.groups),
           turns: [structuredClone(input.turn)],
         };
-        touch(conversation);
+        touch(input.id, { record: conversation, updatedAt });
         return { ok: true, conversation: structuredClone(conversation) };
       }
       if (!existing) return { ok: false, reason: "not-found" };
@@ -90,7 +122,7 @@ export function createMemoryConversationStore(opts: MemoryConversationStoreOptio
         audience: unionGroups(existing.audience, input.groups),
         turns: [...existing.turns, structuredClone(input.turn)],
       };
-      touch(conversation);
+      touch(input.id, { record: conversation, updatedAt });
       return { ok: true, conversation: structuredClone(conversation) };
     },
     async close() {

@@ -1,14 +1,17 @@
 // Persistent state of the servers: conversations (HTTP API) and A2A tasks, in memory by default or in PostgreSQL
-// when ISA_DATABASE_URL is set. Vectors are not here: they live in the vector store.
+// when ISA_DATABASE_URL is set, both expiring after ISA_RETENTION_DAYS. Vectors are not here: they live in the
+// vector store.
 import type { OwnerResolver, TaskStore } from "@a2a-js/sdk/server";
-import { InMemoryTaskStore } from "@a2a-js/sdk/server";
 import type { Config, ConversationStore } from "@isa/core";
 import type { Logger } from "pino";
 import { createMemoryConversationStore } from "./conversations.js";
 import type { Database } from "./database.js";
 import { openDatabase } from "./database.js";
+import { createMemoryTaskStore } from "./memoryTaskStore.js";
 import { createPgConversationStore } from "./pgConversations.js";
 import { createPgTaskStore } from "./pgTaskStore.js";
+import type { RetentionSweeper } from "./retention.js";
+import { deleteExpiredTasks, startRetentionSweeper } from "./retention.js";
 
 export type { MemoryConversationStoreOptions } from "./conversations.js";
 export {
@@ -22,58 +25,96 @@ export {
 } from "./conversations.js";
 export type { Database, DatabaseOptions, Queryable } from "./database.js";
 export { databaseUnavailable, jsonbText, MIGRATIONS, openDatabase } from "./database.js";
+export type { MemoryTaskStoreOptions } from "./memoryTaskStore.js";
+export { createMemoryTaskStore, MEMORY_TASKS } from "./memoryTaskStore.js";
 export type { PgConversationStoreOptions } from "./pgConversations.js";
 export { createPgConversationStore } from "./pgConversations.js";
 export type { PgTaskStoreOptions } from "./pgTaskStore.js";
 export { createPgTaskStore } from "./pgTaskStore.js";
+export type { RetentionOptions, RetentionSweeper } from "./retention.js";
+export {
+  deleteExpiredConversations,
+  deleteExpiredTasks,
+  RETENTION_SWEEP_INTERVAL_MS,
+  retentionCutoff,
+  startRetentionSweeper,
+  TERMINAL_TASK_STATES,
+} from "./retention.js";
 
-type DbConfig = Pick<Config, "databaseUrl">;
+type DbConfig = Pick<Config, "databaseUrl" | "ops">;
 
 /**
  * The API's conversation store from config: PostgreSQL on its own pool (closed with the store), its schema
  * migrated now rather than at the first ask, or in memory.
  */
 export function defaultConversationStore(config: DbConfig, logger?: Logger): ConversationStore {
-  if (!config.databaseUrl) return createMemoryConversationStore();
+  const retentionDays = config.ops.retentionDays;
+  if (!config.databaseUrl) return createMemoryConversationStore({ retentionDays });
   const db = openDatabase(config.databaseUrl, logger ? { logger } : {});
   db.ready().catch((err: unknown) =>
     logger?.error({ err }, "database not ready at start; requests needing it fail until it is"),
   );
-  return createPgConversationStore(db, { ownsDatabase: true });
+  return createPgConversationStore(db, {
+    ownsDatabase: true,
+    retention: { days: retentionDays, ...(logger ? { logger } : {}) },
+  });
 }
 
 const shared = new Map<string, Database>();
+/** The task-retention sweeper of each shared pool (one per database, whichever agents use it). */
+const sweepers = new Map<string, RetentionSweeper>();
 
 /**
  * One pool per URL for the A2A servers' task stores (three agents, one pool). It is never closed by a server (its
  * idle connections do not hold the process open); tests close it with closeSharedDatabases.
  */
-export function sharedDatabase(url: string, logger?: Logger): Database {
+export function sharedDatabase(url: string, logger?: Logger, retentionDays = 0): Database {
   let db = shared.get(url);
   if (!db) {
-    db = openDatabase(url, logger ? { logger } : {});
+    const opened = openDatabase(url, logger ? { logger } : {});
+    db = opened;
     db.ready().catch((err: unknown) =>
       logger?.error({ err }, "database not ready at start; requests needing it fail until it is"),
     );
     shared.set(url, db);
+    if (retentionDays > 0) {
+      sweepers.set(
+        url,
+        startRetentionSweeper("A2A tasks", (cutoff) => deleteExpiredTasks(opened, cutoff), {
+          days: retentionDays,
+          ...(logger ? { logger } : {}),
+        }),
+      );
+    }
   }
   return db;
 }
 
 export async function closeSharedDatabases(): Promise<void> {
+  for (const s of sweepers.values()) s.stop();
+  sweepers.clear();
   const all = [...shared.values()];
   shared.clear();
   await Promise.allSettled(all.map((d) => d.close()));
 }
 
-/** An A2A agent's task store from config: PostgreSQL (shared pool) with ISA_DATABASE_URL, else in memory. */
+/**
+ * An A2A agent's task store from config: PostgreSQL (shared pool, its sweeper deleting expired terminal tasks)
+ * with ISA_DATABASE_URL, else in memory (bounded to MEMORY_TASKS, same retention).
+ */
 export function defaultTaskStore(
   config: DbConfig,
   agent: string,
   opts: { readonly logger?: Logger; readonly ownerResolver?: OwnerResolver } = {},
 ): TaskStore {
-  if (!config.databaseUrl) return new InMemoryTaskStore(opts.ownerResolver);
-  return createPgTaskStore(sharedDatabase(config.databaseUrl, opts.logger), {
+  const retentionDays = config.ops.retentionDays;
+  if (!config.databaseUrl) {
+    return createMemoryTaskStore({
+      retentionDays,
+      ...(opts.ownerResolver ? { ownerResolver: opts.ownerResolver } : {}),
+    });
+  }
+  return createPgTaskStore(sharedDatabase(config.databaseUrl, opts.logger, retentionDays), {
     agent,
     ...(opts.ownerResolver ? { ownerResolver: opts.ownerResolver } : {}),
   });

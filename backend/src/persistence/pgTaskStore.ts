@@ -34,10 +34,13 @@ export interface PgTaskStoreOptions {
   /** Which agent's tasks (one table holds all three agents'). */
   readonly agent: string;
   readonly ownerResolver?: OwnerResolver;
+  /** Clock for `updated_at`, the age retention reads (tests inject one; default the process clock). */
+  readonly now?: () => Date;
 }
 
 export function createPgTaskStore(db: Database, opts: PgTaskStoreOptions): TaskStore {
   const owner = opts.ownerResolver ?? resolveUserScope;
+  const now = opts.now ?? (() => new Date());
   const scope = (context: ServerCallContext) =>
     [opts.agent, clean(context.tenant ?? ""), clean(owner(context))] as const;
 
@@ -45,10 +48,10 @@ export function createPgTaskStore(db: Database, opts: PgTaskStoreOptions): TaskS
     async save(task, context) {
       await db.query(
         `INSERT INTO isa_a2a_tasks (agent, tenant, owner, id, context_id, state, status_ts, task, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, now())
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9)
          ON CONFLICT (agent, tenant, owner, id) DO UPDATE
          SET context_id = EXCLUDED.context_id, state = EXCLUDED.state, status_ts = EXCLUDED.status_ts,
-             task = EXCLUDED.task, updated_at = now()`,
+             task = EXCLUDED.task, updated_at = EXCLUDED.updated_at`,
         [
           ...scope(context),
           clean(task.id),
@@ -56,6 +59,7 @@ export function createPgTaskStore(db: Database, opts: PgTaskStoreOptions): TaskS
           task.status?.state ?? 0,
           task.status?.timestamp ?? "",
           jsonbText(Task.toJSON(task)),
+          now(),
         ],
       );
     },

@@ -1,4 +1,5 @@
-// The conformance suites against the in-memory stores and against PostgreSQL (a throwaway cluster started here).
+// The conformance suites against the in-memory stores (ours beside the SDK's reference InMemoryTaskStore) and
+// against PostgreSQL (a throwaway cluster started here).
 import { InMemoryTaskStore } from "@a2a-js/sdk/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestPostgres } from "../testkit/postgres.js";
@@ -6,6 +7,7 @@ import { startTestPostgres } from "../testkit/postgres.js";
 import { createMemoryConversationStore, newConversationId } from "./conversations.js";
 import type { Database } from "./database.js";
 import { openDatabase } from "./database.js";
+import { createMemoryTaskStore } from "./memoryTaskStore.js";
 import { createPgConversationStore } from "./pgConversations.js";
 import { createPgTaskStore } from "./pgTaskStore.js";
 import { describeConversationStore, describeTaskStore, turn } from "./testkit/index.js";
@@ -27,6 +29,10 @@ describe("memory conversation store: bounded", () => {
   });
 });
 describeTaskStore("@a2a-js/sdk InMemoryTaskStore (reference)", { open: async () => new InMemoryTaskStore() });
+describeTaskStore("memory, bounded (the default)", { open: async () => createMemoryTaskStore() });
+describeTaskStore("memory, bounded, with retention", {
+  open: async () => createMemoryTaskStore({ maxTasks: 100, retentionDays: 30 }),
+});
 
 let pg: TestPostgres | undefined;
 let db: Database | undefined;

@@ -1,7 +1,8 @@
 // docs-search end to end over stdio: `isa ingest` (real embedding model) into a temp ISA_DATA_DIR, then the real
 // `isa mcp docs-search` spawned by the SDK's StdioClientTransport, once as the default (public) local user and once
 // with ISA_MCP_GROUPS=security (read through core's config), including who_owns over a CODEOWNERS and a restricted
-// catalog-info.yaml. Needs the build and the models: outside CI their absence skips, in CI it fails.
+// catalog-info.yaml, and list_projects. Needs the build and the models: outside CI their absence skips, in CI it
+// fails.
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -92,6 +93,34 @@ describe.skipIf(!ready)(
           );
         expect(owners(await pub.callTool(who))).toEqual(["@acme/secops"]);
         expect(owners(await sec.callTool(who))).toEqual(["@acme/secops", "group:secops"]);
+        // list_projects as GET /v1/projects: the restricted catalog project exists for the security group only;
+        // without it, the source is its own project (owners from CODEOWNERS' catch-all rule).
+        const projects = async (c: Client, query?: string) =>
+          (
+            (await c.callTool({ name: "list_projects", arguments: query ? { query } : {} }))
+              .structuredContent as { projects: unknown[] }
+          ).projects;
+        expect(await projects(pub)).toEqual([
+          {
+            name: "acme",
+            source: "acme",
+            path: "",
+            owners: ["@acme/platform"],
+            docs: ["deploy.md"],
+            from: "readme",
+          },
+        ]);
+        expect(await projects(pub, "vault")).toEqual([]);
+        const vault = {
+          name: "vault",
+          source: "acme",
+          path: "security",
+          owners: ["group:secops"],
+          docs: ["security/break-glass.md"],
+          from: "catalog-info",
+        };
+        expect(await projects(sec)).toEqual([vault]);
+        expect(await projects(sec, "vault secops")).toEqual([vault]);
       } finally {
         await Promise.allSettled([pub.close(), sec.close()]);
       }

@@ -103,8 +103,10 @@ describe("docs-search server", () => {
           projects: unknown[];
         }
       ).projects;
-    expect(await projects(bob)).toEqual([{ name: "acme", documents: 1 }]);
-    expect(await projects(alice)).toEqual([{ name: "acme", documents: 2 }]);
+    // No catalog-info.yaml: the source is the project, and its docs are the readable Markdown files.
+    const acme = { name: "acme", source: "acme", path: "", owners: [], from: "readme" };
+    expect(await projects(bob)).toEqual([{ ...acme, docs: ["docs/deploy.md"] }]);
+    expect(await projects(alice)).toEqual([{ ...acme, docs: ["docs/deploy.md", "security/break-glass.md"] }]);
   });
 
   it("resources are permission-filtered: list and read", async () => {

@@ -1,12 +1,12 @@
 // The docs-search MCP server: permission-filtered hybrid retrieval (search_docs), whole documents (get_document),
-// indexed sources (list_projects), ownership (who_owns), resources `isa://doc/<id>` (listed page by page) and the
-// `ask_with_sources` prompt. Every read goes through the store with the caller's Principal; an unreadable document
-// is reported exactly like a missing one.
+// projects exactly as GET /v1/projects discovers them (list_projects), ownership (who_owns), resources
+// `isa://doc/<id>` (listed page by page) and the `ask_with_sources` prompt. Every read goes through the store with
+// the caller's Principal; an unreadable document is reported exactly like a missing one.
 
 import type { Retriever } from "@isa/backend";
-import { findOwners } from "@isa/backend";
+import { discoverProjects, findOwners } from "@isa/backend";
 import type { Principal, VectorStore } from "@isa/core";
-import { AppError, wireOwnerSchema, wireOwnersResponseSchema } from "@isa/core";
+import { AppError, wireOwnerSchema, wireOwnersResponseSchema, wireProjectsResponseSchema } from "@isa/core";
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode, ListResourcesRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
@@ -76,7 +76,7 @@ export function createDocsServer(deps: DocsDeps, principalOf: PrincipalOf, onErr
           .min(1)
           .max(256)
           .optional()
-          .describe("Restrict to one indexed source (see list_projects)."),
+          .describe("Restrict to one indexed source (a project's `source` in list_projects)."),
       },
       outputSchema: { query: z.string(), results: z.array(hitSchema), bestDenseScore: z.number() },
       annotations: READ_ONLY,
@@ -143,24 +143,33 @@ export function createDocsServer(deps: DocsDeps, principalOf: PrincipalOf, onErr
   server.registerTool(
     "list_projects",
     {
-      title: "List indexed projects",
+      title: "List projects",
       description:
-        "Indexed sources (projects) with at least one document the caller may read, with document counts.",
-      inputSchema: { query: z.string().max(256).optional().describe("Substring filter on the name.") },
-      outputSchema: { projects: z.array(z.object({ name: z.string(), documents: z.number() })) },
+        "Projects the caller may see, as GET /v1/projects lists them: Backstage catalog-info.yaml entities " +
+        "(component, system, api), or for an indexed source without one, the source itself described by its root " +
+        "README and owned per its CODEOWNERS. Each has name, owners, description, source (usable as search_docs' " +
+        "project), folder path and its Markdown docs. Only files the caller may read are looked at.",
+      inputSchema: {
+        query: z
+          .string()
+          .max(256)
+          .optional()
+          .describe("Words that must all appear in the name, description, owners, source or path."),
+      },
+      outputSchema: wireProjectsResponseSchema.shape,
       annotations: READ_ONLY,
     },
     (args, extra) =>
       guarded(async () => {
-        const docs = await readableDocuments(store, principalOf(extra));
-        const counts = new Map<string, number>();
-        for (const d of docs) counts.set(d.source, (counts.get(d.source) ?? 0) + 1);
-        const q = args.query?.toLowerCase();
-        const projects = [...counts]
-          .filter(([name]) => q === undefined || name.toLowerCase().includes(q))
-          .map(([name, documents]) => ({ name, documents }))
-          .sort((a, b) => a.name.localeCompare(b.name));
-        return ok({ projects }, projects.map((p) => `${p.name} (${p.documents})`).join("\n") || "(none)");
+        // The API's own discovery (same permission filter, same query semantics), so both answer alike.
+        const found = await discoverProjects(store, principalOf(extra), args.query);
+        const projects = found.map((p) => ({ ...p, owners: [...p.owners], docs: [...p.docs] }));
+        const text = projects.map(
+          (p) =>
+            `${p.name} (${p.source}${p.path ? `/${p.path}` : ""}; owners: ${p.owners.join(", ") || "unknown"})` +
+            (p.description ? `: ${p.description}` : ""),
+        );
+        return ok({ projects }, text.join("\n") || "(none)");
       }, onError),
   );
 

@@ -1,12 +1,12 @@
 // TEST UTILITY: the docs-search server over a temp corpus, as its HTTP tests use it: the test's files become the
-// `acme` source, whose acl.yaml keeps security/ to the security group; ingest's update() indexes it into LanceDB
-// with the deterministic hashing embedder (no model needed); bob (public only) and alice (security group, so she
-// also reads security/) connect over Streamable HTTP (TOKENS_YAML).
+// `acme` source, whose acl.yaml keeps security/ to the security group (extra sources, when given, are public);
+// ingest's update() indexes them into LanceDB with the deterministic hashing embedder (no model needed); bob
+// (public only) and alice (security group, so she also reads security/) connect over Streamable HTTP (TOKENS_YAML).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createRetriever } from "@isa/backend";
-import type { VectorStore } from "@isa/core";
+import type { Embedder, VectorStore } from "@isa/core";
 import { loadConfig } from "@isa/core";
 import { hashingEmbedder } from "@isa/core/testkit";
 import { openLanceStore, update } from "@isa/ingest";
@@ -17,6 +17,8 @@ import { type HttpFixture, startHttp } from "./fixtures.js";
 
 export interface DocsFixture {
   readonly store: VectorStore;
+  /** The embedder the store was indexed with (for another reader of the same store, e.g. the API). */
+  readonly embedder: Embedder;
   readonly http: HttpFixture;
   readonly bob: Client;
   readonly alice: Client;
@@ -27,12 +29,18 @@ export interface DocsFixture {
 /** Everything public except security/, which only the security group reads. */
 export const SECURITY_ACL = "default: [public]\nrules:\n  - glob: security/\n    groups: [security]\n";
 
-/** `files` (relative path → text) are the `acme` source, with SECURITY_ACL as its acl.yaml; `server` adds
- * docs-search options. */
+export interface DocsFixtureOptions extends Omit<DocsDeps, "retriever" | "store"> {
+  /** More sources, by name (relative path → text), indexed beside `acme` with no acl.yaml (public). */
+  readonly extraSources?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+/** `files` (relative path → text) are the `acme` source, with SECURITY_ACL as its acl.yaml; `options` adds
+ * docs-search options and other sources. */
 export async function startDocsFixture(
   files: Readonly<Record<string, string>>,
-  server: Omit<DocsDeps, "retriever" | "store"> = {},
+  options: DocsFixtureOptions = {},
 ): Promise<DocsFixture> {
+  const { extraSources = {}, ...server } = options;
   const work = mkdtempSync(path.join(tmpdir(), "isa-mcp-docs-"));
   let store: VectorStore | undefined;
   let http: HttpFixture | undefined;
@@ -42,10 +50,15 @@ export async function startDocsFixture(
     rmSync(work, { recursive: true, force: true });
   };
   try {
-    const corpus = path.join(work, "acme");
-    for (const [rel, text] of Object.entries({ "acl.yaml": SECURITY_ACL, ...files })) {
-      mkdirSync(path.dirname(path.join(corpus, rel)), { recursive: true });
-      writeFileSync(path.join(corpus, rel), text);
+    const trees: [string, Readonly<Record<string, string>>][] = [
+      ["acme", { "acl.yaml": SECURITY_ACL, ...files }],
+      ...Object.entries(extraSources),
+    ];
+    for (const [name, tree] of trees) {
+      for (const [rel, text] of Object.entries(tree)) {
+        mkdirSync(path.dirname(path.join(work, "src", name, rel)), { recursive: true });
+        writeFileSync(path.join(work, "src", name, rel), text);
+      }
     }
     const embedder = hashingEmbedder(64);
     const opened = await openLanceStore({
@@ -55,7 +68,7 @@ export async function startDocsFixture(
     });
     store = opened;
     const gen = update(
-      [{ name: "acme", root: corpus }],
+      trees.map(([name]) => ({ name, root: path.join(work, "src", name) })),
       { store: opened, embedder },
       { maxFileBytes: 1 << 20, defaultGroups: ["public"] },
     );
@@ -69,7 +82,7 @@ export async function startDocsFixture(
     http = started;
     const bob = await started.connect("bob-token");
     const alice = await started.connect("alice-token");
-    return { store: opened, http: started, bob, alice, close };
+    return { store: opened, embedder, http: started, bob, alice, close };
   } catch (err) {
     await close();
     throw err;

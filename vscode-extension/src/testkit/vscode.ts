@@ -3,7 +3,7 @@
 // API change that breaks the extension breaks the typecheck here too. Vitest resolves `vscode` to this file for
 // modules under vscode-extension/ only (vitest.config.ts). What the extension registers and shows is recorded in
 // `state` for tests to inspect; `reset()` starts over. Files are real: workspace.fs.stat reads the disk.
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type * as vscode from "vscode";
@@ -279,6 +279,21 @@ export enum StatusBarAlignment {
   Right = 2,
 }
 
+export enum ProgressLocation {
+  SourceControl = 1,
+  Window = 10,
+  Notification = 15,
+}
+
+/** One withProgress call: what it reported, and the user's Cancel button. */
+export interface FakeProgress {
+  readonly options: vscode.ProgressOptions;
+  readonly reports: { message?: string; increment?: number }[];
+  /** Clicks Cancel (only offered when the options say `cancellable`). */
+  cancel(): void;
+  done: boolean;
+}
+
 export enum ChatResultFeedbackKind {
   Unhelpful = 0,
   Helpful = 1,
@@ -339,8 +354,29 @@ export interface FakeParticipant extends vscode.ChatParticipant {
   feedback(e: vscode.ChatResultFeedback): void;
 }
 
+/** Settings whose workspace values VS Code ignores in Restricted Mode: the manifest's restrictedConfigurations. Read
+ * on first use; none where there is no manifest to read (the activation bench bundles this file as CJS). */
+let restricted: Set<string> | undefined;
+function restrictedSettings(): Set<string> {
+  if (!restricted) {
+    try {
+      const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+        capabilities?: { untrustedWorkspaces?: { restrictedConfigurations?: string[] } };
+      };
+      restricted = new Set(manifest.capabilities?.untrustedWorkspaces?.restrictedConfigurations ?? []);
+    } catch {
+      restricted = new Set();
+    }
+  }
+  return restricted;
+}
+
 export const state = {
+  /** User settings (keys without the `innersource.` section). */
   config: new Map<string, unknown>(),
+  /** Workspace settings (`.vscode/settings.json`): they win over user settings, except restricted ones while the
+   * workspace is untrusted. */
+  workspaceConfig: new Map<string, unknown>(),
   configEvents: new EventEmitter<vscode.ConfigurationChangeEvent>(),
   folders: [] as vscode.WorkspaceFolder[],
   folderEvents: new EventEmitter<vscode.WorkspaceFoldersChangeEvent>(),
@@ -363,6 +399,10 @@ export const state = {
   /** Answers for showInputBox / showQuickPick, taken in order (undefined = the user pressed Escape). */
   inputAnswers: [] as (string | undefined)[],
   quickPickAnswers: [] as number[],
+  /** The button clicked on the next notification that offers buttons (undefined or missing = dismissed). */
+  messageAnswers: [] as (string | undefined)[],
+  progress: [] as FakeProgress[],
+  clipboard: "",
   activeTextEditor: undefined as vscode.TextEditor | undefined,
   logs: [] as { level: string; message: string }[],
 };
@@ -370,6 +410,7 @@ export const state = {
 /** Back to an empty workbench (call in beforeEach). */
 export function reset(): void {
   state.config.clear();
+  state.workspaceConfig.clear();
   state.folders = [];
   for (const k of [
     "commands",
@@ -390,6 +431,9 @@ export function reset(): void {
   state.opened = [];
   state.inputAnswers = [];
   state.quickPickAnswers = [];
+  state.messageAnswers = [];
+  state.progress = [];
+  state.clipboard = "";
   state.activeTextEditor = undefined;
   state.logs = [];
   state.trusted = true;
@@ -407,6 +451,22 @@ export function setConfig(values: Record<string, unknown>): void {
   state.configEvents.fire({
     affectsConfiguration: (s: string) => s === "innersource" || s.startsWith("innersource."),
   });
+}
+
+/** Sets workspace-level `innersource.*` settings (a folder's `.vscode/settings.json`) and fires the change event. */
+export function setWorkspaceConfig(values: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(values)) state.workspaceConfig.set(k, v);
+  state.configEvents.fire({
+    affectsConfiguration: (s: string) => s === "innersource" || s.startsWith("innersource."),
+  });
+}
+
+function configValue(k: string): { found: boolean; value?: unknown } {
+  const full = k.startsWith("innersource.") ? k : `innersource.${k}`;
+  if (state.workspaceConfig.has(k) && (state.trusted || !restrictedSettings().has(full))) {
+    return { found: true, value: state.workspaceConfig.get(k) };
+  }
+  return state.config.has(k) ? { found: true, value: state.config.get(k) } : { found: false };
 }
 
 export function setWorkspaceFolders(dirs: readonly string[]): void {
@@ -639,9 +699,11 @@ function registered<T>(list: T[], item: T): Disposable {
 
 function message(level: "info" | "warning" | "error") {
   // biome-ignore lint/suspicious/noExplicitAny: the real functions are overloaded on their item types
-  return (text: string, ..._items: unknown[]): Thenable<any> => {
+  return (text: string, ...items: unknown[]): Thenable<any> => {
     state.messages.push({ level, text });
-    return Promise.resolve(undefined);
+    const offered = items.filter((i) => typeof i === "string");
+    const answer = offered.length > 0 ? state.messageAnswers.shift() : undefined;
+    return Promise.resolve(answer !== undefined && offered.includes(answer) ? answer : undefined);
   };
 }
 
@@ -725,6 +787,30 @@ export const window = {
     return new Disposable(() => state.webviewProviders.delete(viewId));
   },
   registerUriHandler: (handler: vscode.UriHandler) => registered(state.uriHandlers, handler),
+  withProgress: async <R>(
+    options: vscode.ProgressOptions,
+    task: (
+      progress: vscode.Progress<{ message?: string; increment?: number }>,
+      token: vscode.CancellationToken,
+    ) => Thenable<R>,
+  ): Promise<R> => {
+    const source = new CancellationTokenSource();
+    const p: FakeProgress = {
+      options,
+      reports: [],
+      cancel: () => {
+        if (options.cancellable) source.cancel();
+      },
+      done: false,
+    };
+    state.progress.push(p);
+    try {
+      return await task({ report: (v) => void p.reports.push(v) }, source.token);
+    } finally {
+      p.done = true;
+      source.dispose();
+    }
+  },
 } satisfies Partial<typeof vscode.window>;
 
 export const workspace = {
@@ -744,8 +830,11 @@ export const workspace = {
     const key = (k: string) => (section && section !== "innersource" ? `${section}.${k}` : k);
     return {
       // biome-ignore lint/suspicious/noExplicitAny: overloaded (with or without a default)
-      get: (k: string, d?: any): any => (state.config.has(key(k)) ? state.config.get(key(k)) : d),
-      has: (k: string) => state.config.has(key(k)),
+      get: (k: string, d?: any): any => {
+        const v = configValue(key(k));
+        return v.found ? v.value : d;
+      },
+      has: (k: string) => configValue(key(k)).found,
       inspect: () => undefined,
       update: (k: string, v: unknown) => {
         setConfig({ [key(k)]: v });
@@ -777,6 +866,13 @@ export const env = {
   openExternal: (uri: vscode.Uri) => {
     state.opened.push(uri);
     return Promise.resolve(true);
+  },
+  clipboard: {
+    readText: () => Promise.resolve(state.clipboard),
+    writeText: (value: string) => {
+      state.clipboard = value;
+      return Promise.resolve();
+    },
   },
 } satisfies Partial<typeof vscode.env>;
 

@@ -1,5 +1,10 @@
-// Unauthenticated operational routes: liveness, readiness, Prometheus metrics and the OpenAPI document.
-import type { FastifyInstance } from "fastify";
+// Operational routes outside principal authentication: liveness, readiness, Prometheus metrics and the OpenAPI
+// document. Probes carry no token (kubelet), the OpenAPI document is a public contract; only /metrics may be
+// guarded, by its own scrape token (ISA_METRICS_TOKEN), since it tells load and error rates to whoever asks.
+import { createHash, timingSafeEqual } from "node:crypto";
+import { AppError } from "@isa/core";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { bearerToken } from "../../auth/index.js";
 import type { ApiContext } from "../context.js";
 import { buildOpenApi } from "../openapi.js";
 import { ROUTES } from "../routeTable.js";
@@ -43,11 +48,32 @@ function remoteLlmProbe(baseUrl: string, apiKey: string | undefined): () => Prom
   };
 }
 
+const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest();
+
+/**
+ * `Authorization: Bearer <token>` must equal ISA_METRICS_TOKEN; with none configured every scrape passes. Compared
+ * as sha256 digests with timingSafeEqual: equal lengths, and the time does not depend on how much matched.
+ */
+export function metricsGuard(token: string | undefined): (request: FastifyRequest) => void {
+  if (token === undefined) return () => {};
+  const expected = sha256(token);
+  return (request) => {
+    const presented = bearerToken(request.headers.authorization);
+    if (presented === undefined || !timingSafeEqual(sha256(presented), expected)) {
+      throw new AppError(
+        "UNAUTHENTICATED",
+        "GET /metrics needs `Authorization: Bearer <ISA_METRICS_TOKEN>`.",
+      );
+    }
+  };
+}
+
 export function registerProbes(app: FastifyInstance, ctx: ApiContext): void {
   const publicConfig = { isaPublic: true, rateLimit: false };
   const { baseUrl, apiKey } = ctx.config.llm;
   const probeRemote = baseUrl ? remoteLlmProbe(baseUrl, apiKey) : undefined;
   const openapi = JSON.stringify(buildOpenApi());
+  const guardMetrics = metricsGuard(ctx.config.ops.metricsToken);
 
   app.route({
     method: ROUTES.healthz.method,
@@ -81,7 +107,8 @@ export function registerProbes(app: FastifyInstance, ctx: ApiContext): void {
     method: ROUTES.metrics.method,
     url: ROUTES.metrics.url,
     config: publicConfig,
-    handler: async (_request, reply) => {
+    handler: async (request, reply) => {
+      guardMetrics(request);
       const body = await ctx.metrics.registry.metrics();
       return reply.type(ctx.metrics.registry.contentType).send(body);
     },
