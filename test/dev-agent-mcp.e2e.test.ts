@@ -1,7 +1,7 @@
 // root → dev agent → MCP tools → cited answer, through the front doors: the A2A root agent (the SDK's client, a
 // user's bearer token), a scripted OpenAI-compatible model server (real HTTP, streamed tool_calls) making the
-// decisions, and the real `isa mcp files|git --http` processes (bearer auth; the files server enforces acl.yaml, the
-// git server authenticates but filters nothing per principal). A recording proxy in front of each MCP server shows
+// decisions, and the real `isa mcp files|git --http` processes (bearer auth; both enforce the repository's acl.yaml
+// per caller). A recording proxy in front of each MCP server shows
 // which credential every MCP request carried. read_file, git_show of a file and git_blame come back as structured
 // citations (repo-relative path, line range, revision in the title).
 import type { ChildProcess } from "node:child_process";
@@ -338,18 +338,18 @@ describe.skipIf(!ready)("dev agent with the files and git MCP servers (A2A → A
     }
   });
 
-  // KNOWN GAP (issue 4), pinned so that it is seen: the git server authenticates the caller but applies no
-  // per-principal ACL (createGitServer ignores the principal; acl.yaml is the files server's and ingest's). dan,
-  // whom the files server refuses eng/secret.ts (test above), reads it from git history, and the answer cites it.
-  // When the git server learns acl.yaml, this test must flip to `not.toContain(SECRET)`.
-  it("known gap: dan (no eng group) reads eng/secret.ts through git_show; git has no per-principal ACL", async () => {
+  // The git server applies the repository's acl.yaml over HTTP too: dan, whom the files server refuses
+  // eng/secret.ts (test above), cannot read it from git history either (this was a leak until the git server
+  // learned acl.yaml: the same scripted git_show then quoted and cited the secret).
+  it("dan (no eng group) cannot read eng/secret.ts through git_show either", async () => {
     gitProxy.auth.length = 0;
     const client = await clientFor(a2a.url, "root", { user: "dan" });
     const task = await client.sendMessage(sendRequest("Show eng/secret.ts from git"));
     if (!("id" in task) || !("artifacts" in task)) throw new Error("expected a task");
     const { text, data } = answerArtifact(task);
     expect(new Set(gitProxy.auth)).toEqual(new Set([`Bearer ${tokenOf("dan")}`]));
-    expect(text).toContain(SECRET);
-    expect(data.citations).toMatchObject([{ path: "eng/secret.ts", startLine: 1, endLine: 1 }]);
+    expect(text).not.toContain(SECRET);
+    expect(JSON.stringify(data)).not.toContain(SECRET);
+    expect(data.citations.map((c) => c.path)).not.toContain("eng/secret.ts");
   });
 });

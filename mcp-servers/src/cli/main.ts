@@ -10,7 +10,7 @@ import { createDocsServer } from "../docs/docsServer.js";
 import { DEFAULT_FILE_LIMITS } from "../files/fileOps.js";
 import { createFilesServer, prepareFiles } from "../files/filesServer.js";
 import { DEFAULT_GIT_LIMITS, makeRepos } from "../git/gitRunner.js";
-import { createGitServer } from "../git/gitServer.js";
+import { createGitServer, prepareGitPolicies } from "../git/gitServer.js";
 import { createHttpHandler, DEFAULT_ALLOWED_HOSTS } from "../http/httpHandler.js";
 import { listenHttp } from "../http/listen.js";
 import type { PrincipalOf } from "../shared/principal.js";
@@ -21,7 +21,7 @@ const HELP = `isa mcp — MCP servers
 Usage:
   isa mcp docs-search [--groups a,b]                 permission-filtered search over the index (ISA_DATA_DIR)
   isa mcp files --root <dir> [--root <dir>…] [--enforce-acl]   read-only files under the roots
-  isa mcp git --repo <dir> [--repo <dir>…]           read-only git history of the repositories
+  isa mcp git --repo <dir> [--repo <dir>…] [--enforce-acl]   read-only git history of the repositories
 
 Transport (default stdio):
   --http [--port N] [--host 127.0.0.1] [--allowed-host name…]   Streamable HTTP at /mcp, bearer auth
@@ -72,7 +72,13 @@ async function build(kind: string, v: Values, config: () => Config): Promise<Bui
     }
     case "git": {
       const repos = await makeRepos(v.repo ?? []);
-      const ctx = { repos, limits: DEFAULT_GIT_LIMITS };
+      // Over HTTP callers are other people: each repository's acl.yaml applies to their groups (as for files).
+      const enforce = Boolean(v["enforce-acl"] || v.http);
+      const ctx = {
+        repos,
+        limits: DEFAULT_GIT_LIMITS,
+        ...(enforce ? { policies: await prepareGitPolicies(repos, config().ingest.defaultGroups) } : {}),
+      };
       return { factory: (p) => createGitServer(ctx, p, logError), close: async () => {} };
     }
     case "docs-search": {

@@ -1,7 +1,9 @@
 // The git MCP server: read-only git_log / git_show / git_blame / git_diff over configured repositories. Every
 // revision is resolved to a sha first, every path passes repoPath and follows `--`, so no client value can become
 // a git option; output is capped and each call has a timeout (gitRunner).
-import { AppError } from "@isa/core";
+import type { Principal } from "@isa/core";
+import { AppError, PUBLIC_GROUP } from "@isa/core";
+import { aclFor, loadAcl } from "@isa/ingest";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { PrincipalOf } from "../shared/principal.js";
@@ -11,10 +13,49 @@ import type { GitLimits, Repo } from "./gitRunner.js";
 import { repoPath, resolveCommit, runGit } from "./gitRunner.js";
 import { parseBlame, parseLog } from "./parse.js";
 
+/** ingest's acl.yaml policy (not exported by name from @isa/ingest). */
+type AclPolicy = Awaited<ReturnType<typeof loadAcl>>;
+
 export interface GitContext {
   readonly repos: readonly Repo[];
   readonly limits: GitLimits;
+  /**
+   * Each repository's acl.yaml (its working tree's, as ingest reads it), applied to the caller's groups: paths they
+   * may not read are refused, and a commit or diff shows only its readable files. Unset: no filtering (a local
+   * user's own stdio process); the CLI sets it for HTTP, where callers are other people.
+   */
+  readonly policies?: ReadonlyMap<string, AclPolicy>;
 }
+
+/** Resolve each repository's acl.yaml once (files without a matching rule get `defaultGroups`). */
+export async function prepareGitPolicies(
+  repos: readonly Repo[],
+  defaultGroups: readonly string[] = [PUBLIC_GROUP],
+): Promise<Map<string, AclPolicy>> {
+  const policies = new Map<string, AclPolicy>();
+  for (const r of repos) policies.set(r.name, await loadAcl(r.dir, defaultGroups));
+  return policies;
+}
+
+type CanRead = (rel: string) => boolean;
+
+function readCheck(ctx: GitContext, repo: Repo, principal: Principal): CanRead {
+  const { policies } = ctx;
+  if (!policies) return () => true;
+  const policy = policies.get(repo.name);
+  const mine = new Set(principal.groups);
+  return (rel) => policy !== undefined && aclFor(policy, rel).some((g) => mine.has(g));
+}
+
+/** The same refusal as for a file that does not exist, so a restricted path's existence does not leak. */
+const noFile = (rel: string, sha: string) =>
+  new AppError("NOT_FOUND", `No file "${rel}" at ${sha.slice(0, 12)}.`);
+
+/** NUL-separated path list (`-z`), as git prints it without quoting. */
+const zPaths = (out: string) => out.split("\0").filter((p) => p !== "");
+
+/** Git global option: pathspecs after `--` are literal file names (a `*` or `:(…)` in a name is not magic). */
+const LITERAL = "--literal-pathspecs";
 
 const READ_ONLY = {
   readOnlyHint: true,
@@ -45,7 +86,7 @@ function parseLines(lines: string | undefined): [number, number] | undefined {
 
 const truncNote = (t: boolean) => (t ? "\n[output truncated]" : "");
 
-export function createGitServer(ctx: GitContext, _principalOf: PrincipalOf, onError?: (e: unknown) => void) {
+export function createGitServer(ctx: GitContext, principalOf: PrincipalOf, onError?: (e: unknown) => void) {
   const server = new McpServer(
     { name: "isa-git", version: SERVER_VERSION },
     { instructions: `Read-only git history of: ${ctx.repos.map((r) => r.name).join(", ")}.` },
@@ -78,24 +119,51 @@ export function createGitServer(ctx: GitContext, _principalOf: PrincipalOf, onEr
       },
       annotations: READ_ONLY,
     },
-    (args) =>
+    (args, extra) =>
       guarded(async () => {
         const repo = pickRepo(ctx, args.repo);
+        const canRead = readCheck(ctx, repo, principalOf(extra));
         const sha = await resolveCommit(repo, args.rev ?? "HEAD", limits);
         const rel = args.path === undefined ? "" : repoPath(repo, args.path);
-        const argv = [
-          "log",
-          "--no-color",
-          `--max-count=${args.n}`,
-          "--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1e",
-          sha,
-        ];
-        const out = await runGit(repo.dir, rel ? [...argv, "--", rel] : [...argv, "--"], limits);
-        const commits = parseLog(out.stdout);
+        if (rel && ctx.policies && !canRead(rel))
+          return ok({ repo: repo.name, commits: [], truncated: false }, "(no commits)");
+        const format = "--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1e";
+        let commits: ReturnType<typeof parseLog>;
+        let truncated: boolean;
+        if (ctx.policies && !rel) {
+          // Only commits that touch a file the caller may read: list each commit's files (NUL-separated after a
+          // \x1d marker) over a wider window, keep the readable ones, then cut to n.
+          const argv = [
+            "log",
+            "--no-color",
+            `--max-count=${args.n * 5}`,
+            "-z",
+            "--name-only",
+            // \x1e opens each commit (so its file list, which follows the \x1d, stays in its record).
+            "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1d",
+            sha,
+            "--",
+          ];
+          const out = await runGit(repo.dir, argv, limits);
+          const kept: string[] = [];
+          for (const record of out.stdout.split("\x1e")) {
+            const [head, files = ""] = record.split("\x1d");
+            if (!head?.trim()) continue;
+            // The file list starts "\0\n" after the header: drop that, then NUL-separated names.
+            if (zPaths(files.replace(/^\0?\n/, "")).some((f) => canRead(f))) kept.push(`${head}\x1e`);
+          }
+          commits = parseLog(kept.join("")).slice(0, args.n);
+          truncated = out.truncated;
+        } else {
+          const argv = ["log", "--no-color", `--max-count=${args.n}`, format, sha];
+          const out = await runGit(repo.dir, rel ? [LITERAL, ...argv, "--", rel] : [...argv, "--"], limits);
+          commits = parseLog(out.stdout);
+          truncated = out.truncated;
+        }
         const text = commits.map(
           (c) => `${c.sha.slice(0, 12)} ${c.date.slice(0, 10)} ${c.author}: ${c.subject}`,
         );
-        return ok({ repo: repo.name, commits, truncated: out.truncated }, text.join("\n") || "(no commits)");
+        return ok({ repo: repo.name, commits, truncated }, text.join("\n") || "(no commits)");
       }, onError),
   );
 
@@ -114,9 +182,10 @@ export function createGitServer(ctx: GitContext, _principalOf: PrincipalOf, onEr
       },
       annotations: READ_ONLY,
     },
-    (args) =>
+    (args, extra) =>
       guarded(async () => {
         const repo = pickRepo(ctx, args.repo);
+        const canRead = readCheck(ctx, repo, principalOf(extra));
         const sha = await resolveCommit(repo, args.rev, limits);
         let out: { stdout: string; truncated: boolean };
         let rel: string | undefined;
@@ -124,6 +193,7 @@ export function createGitServer(ctx: GitContext, _principalOf: PrincipalOf, onEr
           rel = repoPath(repo, args.path);
           if (rel === "")
             throw new AppError("INPUT_INVALID", "Give a file path, or omit path to show the commit.");
+          if (!canRead(rel)) throw noFile(rel, sha);
           // `<sha>:<path>` starts with a hex sha, so it cannot be read as an option.
           const type = await runGit(repo.dir, ["cat-file", "-t", `${sha}:${rel}`], limits).catch(() => {
             throw new AppError("NOT_FOUND", `No file "${rel}" at ${sha.slice(0, 12)}.`);
@@ -131,6 +201,28 @@ export function createGitServer(ctx: GitContext, _principalOf: PrincipalOf, onEr
           if (type.stdout.trim() !== "blob")
             throw new AppError("INPUT_INVALID", `"${rel}" is not a file at that commit.`);
           out = await runGit(repo.dir, ["cat-file", "blob", `${sha}:${rel}`], limits);
+        } else if (ctx.policies) {
+          // The commit as far as the caller may see it: its patch limited to readable files; a commit that touches
+          // none of them is refused like an unknown one.
+          const files = zPaths(
+            (await runGit(repo.dir, ["show", "--no-color", "-z", "--name-only", "--format=", sha], limits))
+              .stdout,
+          );
+          const readable = files.filter((f) => canRead(f));
+          if (files.length > 0 && readable.length === 0)
+            throw new AppError("NOT_FOUND", `No commit ${sha.slice(0, 12)} is visible to the caller.`);
+          const argv = [
+            LITERAL,
+            "show",
+            ...DIFF_FLAGS,
+            "--format=fuller",
+            "--stat",
+            "--patch",
+            sha,
+            "--",
+            ...readable,
+          ];
+          out = await runGit(repo.dir, argv, limits);
         } else {
           out = await runGit(
             repo.dir,
@@ -179,12 +271,13 @@ export function createGitServer(ctx: GitContext, _principalOf: PrincipalOf, onEr
       },
       annotations: READ_ONLY,
     },
-    (args) =>
+    (args, extra) =>
       guarded(async () => {
         const repo = pickRepo(ctx, args.repo);
         const sha = await resolveCommit(repo, args.rev ?? "HEAD", limits);
         const rel = repoPath(repo, args.path);
         if (rel === "") throw new AppError("INPUT_INVALID", "Give a file path.");
+        if (!readCheck(ctx, repo, principalOf(extra))(rel)) throw noFile(rel, sha);
         const range = parseLines(args.lines);
         // A commit is always named, so blame reads history only, never the working tree.
         const argv = [
@@ -220,14 +313,34 @@ export function createGitServer(ctx: GitContext, _principalOf: PrincipalOf, onEr
       },
       annotations: READ_ONLY,
     },
-    (args) =>
+    (args, extra) =>
       guarded(async () => {
         const repo = pickRepo(ctx, args.repo);
+        const canRead = readCheck(ctx, repo, principalOf(extra));
         const a = await resolveCommit(repo, args.rev_a, limits);
         const b = await resolveCommit(repo, args.rev_b, limits);
         const rel = args.path === undefined ? "" : repoPath(repo, args.path);
         const argv = ["diff", ...DIFF_FLAGS, a, b, "--"];
-        const out = await runGit(repo.dir, rel ? [...argv, rel] : argv, limits);
+        let out: { stdout: string; truncated: boolean };
+        if (ctx.policies) {
+          // Only the readable files' changes; with none, "no differences" (which says nothing about the others).
+          const changed = zPaths(
+            (
+              await runGit(
+                repo.dir,
+                [LITERAL, "diff", "--no-color", "-z", "--name-only", a, b, "--", ...(rel ? [rel] : [])],
+                limits,
+              )
+            ).stdout,
+          );
+          const readable = changed.filter((f) => canRead(f));
+          out =
+            readable.length > 0
+              ? await runGit(repo.dir, [LITERAL, ...argv, ...readable], limits)
+              : { stdout: "", truncated: false };
+        } else {
+          out = await runGit(repo.dir, rel ? [LITERAL, ...argv, rel] : argv, limits);
+        }
         return ok(
           { repo: repo.name, from: a, to: b, text: out.stdout, truncated: out.truncated },
           (out.stdout || "(no differences)") + truncNote(out.truncated),
