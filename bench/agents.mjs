@@ -55,7 +55,10 @@ async function direct(q) {
   const { decision, results } = await route(retriever, q, principal, config.retrieval.topK);
   const answerer = createAnswerer({
     llm: { modelId: "none", stream: () => [], close: async () => {} },
-    retriever: { retrieve: async () => results[decision.agent] },
+    retriever: {
+      retrieve: async () => results[decision.agent],
+      neighbours: (chunk, opts) => retriever.neighbours(chunk, opts),
+    },
     config,
   });
   return { agent: decision.agent, answer: (await answerer.answer(q, { principal })).answer };

@@ -79,7 +79,10 @@ describe("ADK tree, embedded default (extractive answers, score routing, no mode
     const retriever = await runtime.retriever();
     const direct = await createAnswerer({
       llm,
-      retriever: { retrieve: (qq, o) => retriever.retrieve(qq, { ...o, kinds: AGENT_KINDS.dev }) },
+      retriever: {
+        retrieve: (qq, o) => retriever.retrieve(qq, { ...o, kinds: AGENT_KINDS.dev }),
+        neighbours: (chunk, o) => retriever.neighbours(chunk, o),
+      },
       config: runtime.config,
     }).answer(q, { principal: as("alice") });
     expect(a.result.answer).toBe(direct.answer);

@@ -188,7 +188,13 @@ export function answerTool(
           book.answer = await remote.answer(q, { ...base, ...(credential ? { credential } : {}) });
         } else {
           const result = await retrieveFor(deps, book, { leaf, query: q, principal });
-          const answerer = await deps.answererFor({ retrieve: async () => result });
+          // The run's retrieval, plus small-to-big around its hits (as /v1/ask answers): a how-to's steps can be
+          // quoted when only its introduction was retrieved. Neighbours are read with the caller's principal.
+          const retriever = await deps.runtime.retriever();
+          const answerer = await deps.answererFor({
+            retrieve: async () => result,
+            neighbours: (chunk, opts) => retriever.neighbours(chunk, opts),
+          });
           book.answer = { result: await answerer.answer(q, base), answeredBy: leaf };
         }
         return { answer: book.answer.result.answer, abstained: book.answer.result.abstained };
