@@ -96,7 +96,12 @@ export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtim
         }
       : llm.get();
   const answerer = once(async () =>
-    createAnswerer({ llm: await answerLlm(), retriever: await retriever.get(), config }),
+    createAnswerer({
+      llm: await answerLlm(),
+      retriever: await retriever.get(),
+      config,
+      ...unmentionedGate(await store.get(), config),
+    }),
   );
   return {
     config,
@@ -129,7 +134,14 @@ export interface RuntimeParts {
 export function createRuntimeFrom(parts: RuntimeParts): Runtime {
   const { config, store, embedder, llm } = parts;
   const retriever = once(async () => createRetriever({ store, embedder, config: config.retrieval }));
-  const answerer = once(async () => createAnswerer({ llm, retriever: await retriever.get(), config }));
+  const answerer = once(async () =>
+    createAnswerer({
+      llm,
+      retriever: await retriever.get(),
+      config,
+      ...unmentionedGate(store, config),
+    }),
+  );
   return {
     config,
     embedder: async () => embedder,
@@ -141,4 +153,10 @@ export function createRuntimeFrom(parts: RuntimeParts): Runtime {
       await Promise.allSettled([llm.close(), store.close(), embedder.close()]);
     },
   };
+}
+
+/** The answerer's key-term abstention over the caller-filtered store, when configured (agents use it too). */
+export function unmentionedGate(store: VectorStore, config: Config) {
+  const minScore = config.retrieval.abstainUnmentionedMinScore;
+  return minScore === undefined ? {} : { unmentioned: { index: store, minScore } };
 }

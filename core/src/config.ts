@@ -34,6 +34,9 @@ export const envSchema = z.object({
   // npm-docs eval sweep: 0.4 and 0.45 abstain on 1 of 5 out-of-corpus questions with no false abstention; 0.5
   // starts refusing answerable ones (5.5%). 0.4 keeps a margin below that edge.
   ISA_ABSTAIN_MIN_SCORE: z.coerce.number().min(-1).max(1).default(0.4),
+  // A question naming something (`nodeLinker`, "Dependabot") that no readable chunk mentions abstains below this
+  // higher bar too (npm-docs eval: backend/README.md, "Key-term abstention"). -1 turns the check off.
+  ISA_ABSTAIN_UNMENTIONED_MIN_SCORE: z.coerce.number().min(-1).max(1).default(0.58),
   // Unset: `generate` with a served model (LLM_BASE_URL), `extractive` with the tiny embedded one, which scored
   // lower on fact recall than quoting the evidence (npm-docs eval; see README) and takes seconds per answer on CPU.
   ISA_ANSWER_MODE: z.enum(["generate", "extractive", "hybrid"]).optional(),
@@ -100,6 +103,11 @@ export interface Config {
     readonly maxChunksPerDoc: number;
     /** Best dense cosine below this → abstain. */
     readonly abstainMinScore: number;
+    /**
+     * Best dense cosine below this and a key term of the question mentioned nowhere readable → abstain. Always set
+     * by loadConfig; optional so hand-built configs (tests) can leave the check off.
+     */
+    readonly abstainUnmentionedMinScore?: number;
   };
   readonly llm: {
     readonly answerMode: NonNullable<Env["ISA_ANSWER_MODE"]>;
@@ -206,6 +214,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       rrfK: e.ISA_RRF_K,
       maxChunksPerDoc: e.ISA_MAX_CHUNKS_PER_DOC,
       abstainMinScore: e.ISA_ABSTAIN_MIN_SCORE,
+      abstainUnmentionedMinScore: e.ISA_ABSTAIN_UNMENTIONED_MIN_SCORE,
     },
     llm: {
       answerMode: e.ISA_ANSWER_MODE ?? (e.LLM_BASE_URL ? "generate" : "extractive"),

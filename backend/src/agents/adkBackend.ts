@@ -19,6 +19,7 @@ import { citedNumbers } from "../answer/citations.js";
 import type { AnswerRetriever } from "../answer/index.js";
 import { createAnswerer } from "../answer/index.js";
 import type { Runtime } from "../runtime.js";
+import { unmentionedGate } from "../runtime.js";
 import { JsonRouterLlm } from "./jsonRouterLlm.js";
 import { ScorePolicyLlm } from "./policyLlm.js";
 import { PortLlm } from "./portLlm.js";
@@ -149,7 +150,12 @@ export function createAdkAgents(
     books,
     delegates,
     answererFor: async (retriever: AnswerRetriever) =>
-      createAnswerer({ llm: await answerLlm(), retriever, config }),
+      createAnswerer({
+        llm: await answerLlm(),
+        retriever,
+        config,
+        ...unmentionedGate(await runtime.store(), config),
+      }),
   };
   let models: Promise<TreeModels> | undefined;
   const runners = new Map<AgentId, Promise<Runner>>();

@@ -1,6 +1,6 @@
 // Detecting a model's "the sources don't say" in its common phrasings, without flagging real answers.
 import { describe, expect, it } from "vitest";
-import { NO_ANSWER_SENTENCE, retrievalAbstention, saysNoAnswer } from "./abstain.js";
+import { keyTerms, NO_ANSWER_SENTENCE, retrievalAbstention, saysNoAnswer } from "./abstain.js";
 
 describe("saysNoAnswer", () => {
   it.each([
@@ -47,5 +47,33 @@ describe("retrievalAbstention", () => {
       "The indexed sources do not seem to cover this question.\n\nClosest documents:\n- A › Setup (docs/a.md, lines 1–9)",
     );
     expect(retrievalAbstention([])).toMatch(/No indexed source/);
+  });
+});
+
+describe("keyTerms", () => {
+  it.each([
+    [
+      "In Yarn Berry, how do I set `nodeLinker` in .yarnrc.yml to switch to node-modules?",
+      ["nodeLinker", "Yarn", "Berry", ".yarnrc.yml"],
+    ],
+    ["How do I configure Dependabot to group npm PRs into one?", ["Dependabot", "PR"]],
+    ["Why doesn't `npx some-cli --yes` prompt in CI?", ["some-cli", "yes", "CI"]],
+    ["Does NODE_ENV=production skip devDependencies with 2FA on?", ["NODE_ENV", "devDependencies", "2FA"]],
+    [
+      "How do I scope @acme/ui packages in package.json and node_modules?",
+      ["@acme/ui", "package.json", "node_modules"],
+    ],
+    ["Is Verdaccio's htpasswd auth supported?", ["Verdaccio"]],
+  ])("names in %j", (question, expected) => {
+    expect(keyTerms(question)).toEqual(expected);
+  });
+
+  it.each([
+    "How do I rotate the staging database password?",
+    "What's the maximum tarball size the public registry accepts?",
+    "Is there a command that sanity-checks a known high-severity setup?",
+    "Deploy. Then restart. Where are the logs?",
+  ])("no names in ordinary words: %j", (question) => {
+    expect(keyTerms(question)).toEqual([]);
   });
 });

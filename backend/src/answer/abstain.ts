@@ -1,6 +1,6 @@
 // Abstention: the answer when retrieval found nothing good enough, and detection of a model saying it cannot
 // answer from the sources, so both paths report `abstained` and list the closest documents.
-import type { Citation } from "@isa/core";
+import type { Citation, Principal, ScoredChunk, SearchOptions } from "@isa/core";
 
 /** Said for the model when it produced no text at all. */
 export const NO_ANSWER_SENTENCE = "I could not find the answer in the sources.";
@@ -35,4 +35,88 @@ export function renderClosest(closest: readonly Citation[]): string {
 export function retrievalAbstention(closest: readonly Citation[]): string {
   if (closest.length === 0) return "No indexed source you can access matches this question.";
   return `The indexed sources do not seem to cover this question.\n\n${renderClosest(closest)}`;
+}
+
+/**
+ * The question's key terms: the names in it (backticked spans, camelCase/CamelCase, dotted or slashed names,
+ * ALL-CAPS, hyphenated compounds, capitalised words not opening a sentence), never ordinary words. An
+ * out-of-scope question usually names something the sources never mention ("Dependabot", `nodeLinker`).
+ */
+export function keyTerms(question: string): string[] {
+  const out = new Map<string, string>();
+  const add = (t: string) => {
+    const term = t.replace(/^[^\p{L}\p{N}@.]+|[^\p{L}\p{N}]+$/gu, "");
+    if (term.length >= 2 && !out.has(term.toLowerCase())) out.set(term.toLowerCase(), term);
+  };
+  const spans: string[] = [];
+  const prose = question.replace(/`([^`\n]{1,80})`/g, (_, span: string) => {
+    spans.push(span.trim());
+    return " ";
+  });
+  // A one-word code span is a name as it stands; a longer one (a command line) contributes its names.
+  for (const span of spans) {
+    if (!/\s/.test(span)) add(span);
+    else for (const tok of span.split(/\s+/)) if (isName(tok, true)) add(tok);
+  }
+  // Sentence starts are the first token and those after . ! ? or a colon; `KEY=value` is read as two tokens.
+  let sentenceStart = true;
+  for (const raw of prose.match(/[^\s=]+/g) ?? []) {
+    // Possessives and surrounding punctuation are not part of the name ("Verdaccio's", "Berry,").
+    const tok = raw.replace(/^["'([]+/, "").replace(/(?:['’]s)?[)"'\],;:!?]*\.?$/u, "");
+    const starts = sentenceStart;
+    sentenceStart = /[.!?:]["')\]]*$/.test(raw);
+    if (tok === "") continue;
+    if (/^\p{Lu}[\p{Lu}\p{N}_]*s$/u.test(tok) && isName(tok.slice(0, -1), false))
+      add(tok.slice(0, -1)); // PRs
+    else if (isName(tok, false) || (!starts && /^\p{Lu}\p{Ll}+$/u.test(tok))) add(tok); // … Dependabot
+  }
+  return [...out.values()];
+}
+
+/**
+ * Does a token look like a name rather than a word? Hyphenated words count only in code (`dry-run`, `--force`):
+ * in prose they are mostly ordinary compounds ("high-severity", "sanity-checks") that documents phrase otherwise.
+ */
+function isName(tok: string, code: boolean): boolean {
+  if (/[./@]/.test(tok) && /\p{L}/u.test(tok)) return true; // .yarnrc.yml, @scope/pkg, engines.node
+  if (/\p{Ll}\p{Lu}/u.test(tok)) return true; // camelCase, CamelCase
+  if (
+    /^[\p{Lu}\p{N}_]+$/u.test(tok) &&
+    /\p{Lu}/u.test(tok) &&
+    (/\p{Lu}.*\p{Lu}/u.test(tok) || /\p{N}/u.test(tok))
+  )
+    return true; // NODE_ENV, 2FA
+  if (/_/.test(tok) && /^[\p{L}\p{N}_]+$/u.test(tok)) return true; // node_modules
+  return code && /^-*[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*$/u.test(tok) && /-/.test(tok); // some-cli, --force
+}
+
+/** The lexical index the key-term check reads (a VectorStore fits). */
+export interface TermIndex {
+  searchLexical(query: string, opts: SearchOptions): Promise<ScoredChunk[]>;
+}
+
+/** Lexical candidates read per term; a term counts as mentioned when one of them contains it. */
+const TERM_CANDIDATES = 20;
+
+/** Lower-cased, with separators dropped: `node-modules`, `node_modules` and "node modules" meet. */
+const squash = (s: string) => s.toLowerCase().replace(/[\s_.\-/]+/g, "");
+
+/**
+ * The key terms that no chunk the caller can read mentions (verbatim up to case and separators). Each term is one
+ * lexical query filtered by the caller's groups inside the store, so a name that exists only in a document the
+ * caller cannot read counts as unmentioned: the abstention then says no more than a restricted index would.
+ */
+export async function unmentionedTerms(
+  index: TermIndex,
+  terms: readonly string[],
+  principal: Principal,
+): Promise<string[]> {
+  const found = await Promise.all(
+    terms.map(async (term) => {
+      const hits = await index.searchLexical(term, { k: TERM_CANDIDATES, principal });
+      const needle = squash(term);
+      return hits.some((h) => squash(h.chunk.text).includes(needle));
+    }),
+  );
+  return terms.filter((_, i) => !found[i]);
 }

@@ -3,7 +3,15 @@
 // then the best evidence quotes it does not already contain). Every answer's citations are structured.
 import type { Citation, Llm, TokenUsage } from "@isa/core";
 import { AppError } from "@isa/core";
-import { NO_ANSWER_SENTENCE, renderClosest, retrievalAbstention, saysNoAnswer } from "./abstain.js";
+import type { TermIndex } from "./abstain.js";
+import {
+  keyTerms,
+  NO_ANSWER_SENTENCE,
+  renderClosest,
+  retrievalAbstention,
+  saysNoAnswer,
+  unmentionedTerms,
+} from "./abstain.js";
 import { citedNumbers, createCitationFilter, toCitation } from "./citations.js";
 import type { Evidence } from "./extractive.js";
 import { renderEvidence, selectEvidence } from "./extractive.js";
@@ -20,6 +28,11 @@ export interface AnswererDeps {
   readonly config: AnswererConfig;
   /** Exact prompt budgeting. Default: the LLM's own `countTokens` when it has one, else a chars/3.5 estimate. */
   readonly countTokens?: TokenCounter;
+  /**
+   * Key-term abstention: below `minScore` (best dense cosine), a question naming something that no chunk the
+   * caller can read mentions is not answered (`ISA_ABSTAIN_UNMENTIONED_MIN_SCORE`). Absent: the score gate only.
+   */
+  readonly unmentioned?: { readonly index: TermIndex; readonly minScore: number };
 }
 
 export interface Answerer {
@@ -93,7 +106,15 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
         },
       });
 
-      if (hits.length === 0 || retrieved.bestDenseScore < config.retrieval.abstainMinScore) {
+      // The lexical look-ups run only for weak retrievals, so confident questions pay nothing.
+      const unmentioned = deps.unmentioned;
+      if (
+        hits.length === 0 ||
+        retrieved.bestDenseScore < config.retrieval.abstainMinScore ||
+        (unmentioned !== undefined &&
+          retrieved.bestDenseScore < unmentioned.minScore &&
+          (await unmentionedTerms(unmentioned.index, keyTerms(q), opts.principal)).length > 0)
+      ) {
         const closest = hits.slice(0, CLOSEST_COUNT).map((h, i) => toCitation(i + 1, h));
         emit(retrievalAbstention(closest));
         return done({ citations: [], abstained: true, closest, citationsInferred: false });

@@ -92,4 +92,24 @@ describe("eval metrics", () => {
       { threshold: 0.5, abstention_accuracy: 1, false_abstention_rate: 0.5 },
     ]);
   });
+
+  it("the key-term sweep abstains below the score gate, or below the bar with an unmentioned name, and names who", async () => {
+    const { unmentionedSweep } = await import("./metrics.js");
+    const base = { kind: "k", recallAt5: 0, mrrAt10: 0, abstained: false, retrievalMs: 1 };
+    const sweep = unmentionedSweep(
+      [
+        { ...base, id: "a", answerable: true, bestDenseScore: 0.48, unmentioned: ["Docker"] },
+        { ...base, id: "b", answerable: true, bestDenseScore: 0.45, unmentioned: [] },
+        { ...base, id: "n", answerable: false, bestDenseScore: 0.52, unmentioned: ["Dependabot"] },
+        { ...base, id: "m", answerable: false, bestDenseScore: 0.35, unmentioned: [] },
+      ],
+      0.4,
+      [0.45, 0.5, 0.55],
+    );
+    expect(sweep).toEqual([
+      { bar: 0.45, abstention_accuracy: 0.5, false_abstention_rate: 0, false_abstentions: [] },
+      { bar: 0.5, abstention_accuracy: 0.5, false_abstention_rate: 0.5, false_abstentions: ["a (Docker)"] },
+      { bar: 0.55, abstention_accuracy: 1, false_abstention_rate: 0.5, false_abstentions: ["a (Docker)"] },
+    ]);
+  });
 });

@@ -55,6 +55,8 @@ export interface QuestionResult {
   readonly answerMs?: number;
   /** The retrieval gate's signal (best dense cosine), for threshold sweeps. */
   readonly bestDenseScore?: number;
+  /** Key terms of the question that no chunk mentions (the key-term gate's signal). */
+  readonly unmentioned?: readonly string[];
 }
 
 /**
@@ -73,6 +75,35 @@ export function abstentionSweep(results: readonly QuestionResult[], thresholds: 
     false_abstention_rate: ans.length
       ? round(ans.filter((r) => (r.bestDenseScore as number) < t).length / ans.length)
       : null,
+  }));
+}
+
+/**
+ * What the key-term gate would do at other ISA_ABSTAIN_UNMENTIONED_MIN_SCORE bars, with the score gate at
+ * `minScore`: abstain when dense < minScore, or a key term is unmentioned and dense < bar. Lists the answerable
+ * questions it would refuse, so a false abstention can be read, not only counted.
+ */
+export function unmentionedSweep(
+  results: readonly QuestionResult[],
+  minScore: number,
+  bars: readonly number[],
+) {
+  const scored = results.filter((r) => r.bestDenseScore !== undefined && r.unmentioned !== undefined);
+  const none = scored.filter((r) => !r.answerable);
+  const ans = scored.filter((r) => r.answerable);
+  const abstains = (r: QuestionResult, bar: number) => {
+    const s = r.bestDenseScore as number;
+    return s < minScore || (s < bar && (r.unmentioned?.length ?? 0) > 0);
+  };
+  return bars.map((bar) => ({
+    bar,
+    abstention_accuracy: none.length
+      ? round(none.filter((r) => abstains(r, bar)).length / none.length)
+      : null,
+    false_abstention_rate: ans.length ? round(ans.filter((r) => abstains(r, bar)).length / ans.length) : null,
+    false_abstentions: ans
+      .filter((r) => abstains(r, bar))
+      .map((r) => `${r.id} (${r.unmentioned?.join(", ")})`),
   }));
 }
 
@@ -97,7 +128,7 @@ function aggregate(rs: readonly QuestionResult[]) {
   };
 }
 
-export function summarise(results: readonly QuestionResult[]) {
+export function summarise(results: readonly QuestionResult[], abstainMinScore?: number) {
   const kinds = [...new Set(results.map((r) => r.kind))].sort();
   const answerMs = results.flatMap((r) => (r.answerMs === undefined ? [] : [r.answerMs]));
   const retrievalMs = results.map((r) => r.retrievalMs);
@@ -105,6 +136,15 @@ export function summarise(results: readonly QuestionResult[]) {
     ...aggregate(results),
     by_kind: Object.fromEntries(kinds.map((k) => [k, aggregate(results.filter((r) => r.kind === k))])),
     abstention_sweep: abstentionSweep(results, [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6]),
+    ...(abstainMinScore === undefined || !results.some((r) => r.unmentioned !== undefined)
+      ? {}
+      : {
+          unmentioned_sweep: unmentionedSweep(
+            results,
+            abstainMinScore,
+            [0.45, 0.5, 0.55, 0.58, 0.6, 0.65, 0.7],
+          ),
+        }),
     latency_ms: {
       retrieval_p50: round(percentile(retrievalMs, 50)),
       retrieval_p95: round(percentile(retrievalMs, 95)),

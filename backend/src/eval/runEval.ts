@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Config, Principal } from "@isa/core";
 import { AppError, PUBLIC_GROUP, sha256Hex } from "@isa/core";
 import { INDEX_VERSION, update } from "@isa/ingest";
+import { keyTerms, unmentionedTerms } from "../answer/abstain.js";
 import { createRuntime } from "../runtime.js";
 import type { EvalQuestion, QuestionResult } from "./metrics.js";
 import { evalQuestionSchema, factRecall, recallAt, reciprocalRankAt, summarise } from "./metrics.js";
@@ -96,6 +97,8 @@ export async function runEval(config: Config, opts: EvalOptions) {
       const retrievalMs = performance.now() - t0;
       const files = res.hits.map((h) => h.chunk.path);
       const answerable = q.gold.length > 0;
+      // For the key-term sweep: the question's names that no chunk mentions (timed apart from retrieval).
+      const unmentioned = await unmentionedTerms(store, keyTerms(q.question), principal);
       let abstained = res.hits.length === 0 || res.bestDenseScore < config.retrieval.abstainMinScore;
       let fr: number | undefined;
       let answerMs: number | undefined;
@@ -116,12 +119,13 @@ export async function runEval(config: Config, opts: EvalOptions) {
         ...(fr === undefined ? {} : { factRecall: fr }),
         retrievalMs,
         bestDenseScore: res.bestDenseScore,
+        unmentioned,
         ...(answerMs === undefined ? {} : { answerMs }),
       });
     }
     opts.onProgress?.(questions.length, questions.length, "");
     return {
-      ...summarise(results),
+      ...summarise(results, config.retrieval.abstainMinScore),
       mode: config.retrieval.mode,
       answers: opts.retrievalOnly
         ? "none"
