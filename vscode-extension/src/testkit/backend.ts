@@ -6,7 +6,6 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildApp } from "../../../backend/src/api/index.js";
 import {
   ACL_YAML,
   CORPUS,
@@ -15,11 +14,8 @@ import {
   type SourceFiles,
   type TestApp,
   type TestCorpus,
-  testParts,
   tokenOf,
-  USERS,
 } from "../../../backend/src/api/testkit/harness.js";
-import { createAuthenticator, hashToken, parseTokensFile } from "../../../backend/src/auth/index.js";
 
 export { tokenOf };
 
@@ -36,9 +32,7 @@ export async function startBackend(
   opts: { env?: Record<string, string> } = {},
 ): Promise<RunningBackend> {
   const corpus = await indexCorpus(sources);
-  const app = opts.env?.ISA_OIDC_ISSUER
-    ? await openOidcTestApp(corpus, opts.env)
-    : await openTestApp(corpus, opts.env ? { env: opts.env } : {});
+  const app = await openTestApp(corpus, opts.env ? { env: opts.env } : {});
   await app.app.listen({ port: 0, host: "127.0.0.1" });
   const { port } = app.app.server.address() as AddressInfo;
   return {
@@ -48,33 +42,6 @@ export async function startBackend(
     async close() {
       await app.close();
       corpus.cleanup();
-    },
-  };
-}
-
-/** The harness's app, but authenticating like `isa serve` with ISA_OIDC_* set: JWTs verified against the provider's
- * JWKS (the harness's own authenticator knows only its static tokens, which stay valid here too). */
-async function openOidcTestApp(corpus: TestCorpus, env: Record<string, string>): Promise<TestApp> {
-  const { config, deps } = await testParts(corpus, { env });
-  if (!config.auth.oidc)
-    throw new Error("ISA_OIDC_ISSUER, ISA_OIDC_AUDIENCE and ISA_OIDC_JWKS_URL go together");
-  const tokens = parseTokensFile(
-    Object.entries(USERS)
-      .map(([u, g]) => `- {token_sha256: ${hashToken(tokenOf(u))}, user: ${u}, groups: [${g.join(", ")}]}`)
-      .join("\n"),
-  );
-  const app = buildApp(config, {
-    ...deps,
-    authenticator: createAuthenticator({ tokens, oidc: config.auth.oidc }),
-  });
-  await app.ready();
-  return {
-    app,
-    runtime: deps.runtime,
-    config,
-    async close() {
-      await app.close();
-      await deps.runtime.close();
     },
   };
 }

@@ -192,7 +192,12 @@ export async function testParts(
   );
   return {
     config,
-    deps: { runtime, authenticator: createAuthenticator({ tokens }), logger: pino({ level: "silent" }) },
+    deps: {
+      runtime,
+      // With ISA_OIDC_* in `env`, JWTs are verified too, as `isa serve` does; the static test tokens stay valid.
+      authenticator: createAuthenticator({ tokens, ...(config.auth.oidc ? { oidc: config.auth.oidc } : {}) }),
+      logger: pino({ level: "silent" }),
+    },
   };
 }
 
