@@ -108,6 +108,24 @@ describe("selectEvidence", () => {
     expect(ev[0]).toMatchObject({ n: 2, text: "The on-call rotation changes every Monday at 10:00 UTC." });
   });
 
+  it("quotes code in a fenced block, so a `# comment` is not read as a Markdown heading", () => {
+    const c = chunk({
+      path: "scripts/restart.sh",
+      kind: "code",
+      text: "#!/usr/bin/env bash\nset -euo pipefail\n# Restart every consumer after a rotation.\nkubectl rollout restart deploy/api\n",
+    });
+    const ev = selectEvidence("How do I restart the consumers after a rotation?", [{ n: 1, chunk: c }]);
+    expect(ev[0]).toMatchObject({ code: true });
+    const out = renderEvidence(ev);
+    expect(out).toMatch(
+      /^```\n# Restart every consumer after a rotation\.\nkubectl rollout restart deploy\/api\n```\n\[1\]$/,
+    );
+    // A backtick run inside the code gets a longer fence.
+    expect(renderEvidence([{ n: 2, text: "echo ```x```", score: 1, code: true }])).toBe(
+      "````\necho ```x```\n````\n[2]",
+    );
+  });
+
   it("quotes the block a sentence introduces, and puts a code block's citation on its own line", () => {
     const c = chunk({
       path: "docs/run.md",

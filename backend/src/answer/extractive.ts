@@ -21,6 +21,8 @@ export interface Evidence {
   readonly n: number;
   readonly text: string;
   readonly score: number;
+  /** Quoted from code or configuration: rendered as a code block, so `# comment` is not read as a heading. */
+  readonly code?: boolean;
 }
 
 export interface EvidenceOptions {
@@ -47,6 +49,7 @@ interface Piece {
 
 interface Unit {
   readonly n: number;
+  readonly code: boolean;
   readonly around: boolean;
   /** Two or more list items quoted together (a procedure, or the list a sentence introduces). */
   readonly list: boolean;
@@ -263,7 +266,7 @@ export function selectEvidence(
   if (!best || best.score <= 0) {
     // No term overlap at all (a paraphrased question the dense search still matched): the top passage's opening.
     const first = units[0];
-    return first ? [{ n: first.n, text: first.text, score: 0 }] : [];
+    return first ? [{ n: first.n, text: first.text, score: 0, ...(first.code ? { code: true } : {}) }] : [];
   }
   const chosen: Array<{ u: Unit; score: number; terms: Set<string> }> = [];
   const perSource = new Map<number, number>();
@@ -290,7 +293,12 @@ export function selectEvidence(
   // Read in source order, and within a source in document order: quotes from one passage then follow each other
   // as the author wrote them (steps stay in sequence) instead of jumping by score.
   chosen.sort((x, y) => x.u.n - y.u.n || x.u.position - y.u.position);
-  return chosen.map((c) => ({ n: c.u.n, text: c.u.text, score: c.score }));
+  return chosen.map((c) => ({
+    n: c.u.n,
+    text: c.u.text,
+    score: c.score,
+    ...(c.u.code ? { code: true } : {}),
+  }));
 }
 
 /** A line comment in code describes the line after it, as "Run this:" introduces what follows in prose. */
@@ -303,6 +311,7 @@ function toUnits(source: EvidenceSource): Unit[] {
   const rank = source.rank ?? source.n;
   const unit = (covers: number[], text: string): Unit => ({
     n: source.n,
+    code,
     around: source.around === true,
     list: covers.filter((i) => pieces[i]?.marker !== undefined).length >= 2,
     rank,
@@ -377,6 +386,17 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
 /** Quotes, each followed by its citation; a citation after a code block goes on its own line. */
 export function renderEvidence(evidence: readonly Evidence[]): string {
   return evidence
-    .map((e) => (/\n(```|~~~)\s*$/.test(e.text) ? `${e.text}\n[${e.n}]` : `${e.text} [${e.n}]`))
+    .map((e) => {
+      // Code and config lines go in a fenced block (a Markdown reader would take `# Restart…` for a heading).
+      if (e.code && !/^(```|~~~)/.test(e.text))
+        return `${fence(e.text)}\n${e.text}\n${fence(e.text)}\n[${e.n}]`;
+      return /\n(```|~~~)\s*$/.test(e.text) ? `${e.text}\n[${e.n}]` : `${e.text} [${e.n}]`;
+    })
     .join("\n\n");
+}
+
+/** A backtick fence longer than any backtick run inside the text. */
+function fence(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  return "`".repeat(Math.max(3, longest + 1));
 }

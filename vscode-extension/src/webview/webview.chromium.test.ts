@@ -131,6 +131,17 @@ describe("sidebar webview in Chromium", () => {
     expect(rec.calls.filter((c) => c.path === "/v1/feedback")).toHaveLength(1);
   });
 
+  it("renders quoted code as a code block (no raw fences)", async () => {
+    const before = await page.$$eval(".turn", (t) => t.length);
+    await page.fill("#question", "How do I restart the consumers after a password rotation?");
+    await page.press("#question", "Enter");
+    await expect.poll(() => page.$$eval(".turn .sources", (s) => s.length)).toBe(before + 1);
+    const last = page.locator(".turn").last();
+    const blocks = await last.locator(".answer pre code").allTextContents();
+    expect(blocks.join("\n")).toMatch(/kubectl|restart/i);
+    expect(await last.locator(".answer").textContent()).not.toContain("```");
+  });
+
   it("enforces the CSP: an injected inline script and a remote script do not run", async () => {
     const violations = (await page.evaluate(`(async () => {
       const seen = [];

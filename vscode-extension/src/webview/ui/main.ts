@@ -68,8 +68,8 @@ function appendInline(target: HTMLElement, text: string): void {
 function renderAnswerText(target: HTMLElement, text: string, citations: readonly WireCitation[]): void {
   target.replaceChildren();
   const byN = new Map(citations.map((c) => [c.n, c]));
-  for (const para of text.split(/\n{2,}/)) {
-    if (para.trim() === "") continue;
+  /** A paragraph with `[n]` markers turned into citation buttons. */
+  const paragraph = (para: string) => {
     const p = el("p");
     let last = 0;
     for (const m of para.matchAll(/\[(\d+)\]/g)) {
@@ -81,7 +81,21 @@ function renderAnswerText(target: HTMLElement, text: string, citations: readonly
     }
     appendInline(p, para.slice(last));
     target.append(p);
+  };
+  // Fenced code blocks (quoted code, config) become <pre><code> from a text node; the rest splits into paragraphs.
+  const fenced = /^(`{3,}|~{3,})[^\n]*\n([\s\S]*?)\n\1[ \t]*$/gm;
+  let last = 0;
+  const prose = (chunk: string) => {
+    for (const para of chunk.split(/\n{2,}/)) if (para.trim() !== "") paragraph(para);
+  };
+  for (const m of text.matchAll(fenced)) {
+    prose(text.slice(last, m.index));
+    const pre = el("pre");
+    pre.append(el("code", { text: m[2] ?? "" }));
+    target.append(pre);
+    last = (m.index ?? 0) + m[0].length;
   }
+  prose(text.slice(last));
 }
 
 function renderTurn(entry: { turn: Turn; el: HTMLLIElement }): void {
