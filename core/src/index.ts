@@ -1,51 +1,5 @@
-export type {
-  AnswerPayload,
-  ApiClient,
-  ApiClientOptions,
-  AskOptions,
-  ClientSearchOptions,
-  ConversationPayload,
-  ConversationTurn,
-  ConversationTurnPayload,
-  FeedbackInput,
-  LookupDoc,
-  LookupResponse,
-  LookupResult,
-  Owner,
-  OwnersQuery,
-  OwnersResponse,
-  Project,
-  ProjectsResponse,
-  SearchHit,
-  SearchResponse,
-  SseEvent,
-  WireCitation,
-} from "./client/index.js";
-export {
-  CONVERSATION_ID,
-  composeQuestion,
-  createApiClient,
-  MAX_LOOKUP_TERMS,
-  MAX_QUESTION_CHARS,
-  readSse,
-  TRACE_ID,
-  wireAnswerSchema,
-  wireCitationSchema,
-  wireConversationSchema,
-  wireConversationTurnSchema,
-  wireErrorSchema,
-  wireFeedbackResponseSchema,
-  wireLookupDocSchema,
-  wireLookupResponseSchema,
-  wireLookupResultSchema,
-  wireOwnerSchema,
-  wireOwnersResponseSchema,
-  wireProjectSchema,
-  wireProjectsResponseSchema,
-  wireSearchHitSchema,
-  wireSearchResponseSchema,
-  wireTokenEventSchema,
-} from "./client/index.js";
+// The API client's surface is listed once, in ./client/index.ts.
+export * from "./client/index.js";
 export type { Config, Env } from "./config.js";
 export { envSchema, loadConfig } from "./config.js";
 export type {

@@ -54,8 +54,14 @@ const noFile = (rel: string, sha: string) =>
 /** NUL-separated path list (`-z`), as git prints it without quoting. */
 const zPaths = (out: string) => out.split("\0").filter((p) => p !== "");
 
-/** Git global option: pathspecs after `--` are literal file names (a `*` or `:(…)` in a name is not magic). */
-const LITERAL = "--literal-pathspecs";
+/**
+ * The files a `-z --name-only` listing names, and those the caller may read. Passing the readable ones back after
+ * `--` limits a patch to them; the runner sets GIT_LITERAL_PATHSPECS, so a `*` in a file name is not a glob.
+ */
+async function namesFrom(repo: Repo, argv: readonly string[], canRead: CanRead, limits: GitLimits) {
+  const all = zPaths((await runGit(repo.dir, argv, limits)).stdout);
+  return { all, readable: all.filter((f) => canRead(f)) };
+}
 
 const READ_ONLY = {
   readOnlyHint: true,
@@ -125,7 +131,7 @@ export function createGitServer(ctx: GitContext, principalOf: PrincipalOf, onErr
         const canRead = readCheck(ctx, repo, principalOf(extra));
         const sha = await resolveCommit(repo, args.rev ?? "HEAD", limits);
         const rel = args.path === undefined ? "" : repoPath(repo, args.path);
-        if (rel && ctx.policies && !canRead(rel))
+        if (rel && !canRead(rel))
           return ok({ repo: repo.name, commits: [], truncated: false }, "(no commits)");
         const format = "--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1e";
         let commits: ReturnType<typeof parseLog>;
@@ -156,7 +162,7 @@ export function createGitServer(ctx: GitContext, principalOf: PrincipalOf, onErr
           truncated = out.truncated;
         } else {
           const argv = ["log", "--no-color", `--max-count=${args.n}`, format, sha];
-          const out = await runGit(repo.dir, rel ? [LITERAL, ...argv, "--", rel] : [...argv, "--"], limits);
+          const out = await runGit(repo.dir, rel ? [...argv, "--", rel] : [...argv, "--"], limits);
           commits = parseLog(out.stdout);
           truncated = out.truncated;
         }
@@ -204,15 +210,15 @@ export function createGitServer(ctx: GitContext, principalOf: PrincipalOf, onErr
         } else if (ctx.policies) {
           // The commit as far as the caller may see it: its patch limited to readable files; a commit that touches
           // none of them is refused like an unknown one.
-          const files = zPaths(
-            (await runGit(repo.dir, ["show", "--no-color", "-z", "--name-only", "--format=", sha], limits))
-              .stdout,
+          const files = await namesFrom(
+            repo,
+            ["show", "--no-color", "-z", "--name-only", "--format=", sha],
+            canRead,
+            limits,
           );
-          const readable = files.filter((f) => canRead(f));
-          if (files.length > 0 && readable.length === 0)
+          if (files.all.length > 0 && files.readable.length === 0)
             throw new AppError("NOT_FOUND", `No commit ${sha.slice(0, 12)} is visible to the caller.`);
           const argv = [
-            LITERAL,
             "show",
             ...DIFF_FLAGS,
             "--format=fuller",
@@ -220,7 +226,7 @@ export function createGitServer(ctx: GitContext, principalOf: PrincipalOf, onErr
             "--patch",
             sha,
             "--",
-            ...readable,
+            ...files.readable,
           ];
           out = await runGit(repo.dir, argv, limits);
         } else {
@@ -324,22 +330,18 @@ export function createGitServer(ctx: GitContext, principalOf: PrincipalOf, onErr
         let out: { stdout: string; truncated: boolean };
         if (ctx.policies) {
           // Only the readable files' changes; with none, "no differences" (which says nothing about the others).
-          const changed = zPaths(
-            (
-              await runGit(
-                repo.dir,
-                [LITERAL, "diff", "--no-color", "-z", "--name-only", a, b, "--", ...(rel ? [rel] : [])],
-                limits,
-              )
-            ).stdout,
+          const { readable } = await namesFrom(
+            repo,
+            ["diff", "--no-color", "-z", "--name-only", a, b, "--", ...(rel ? [rel] : [])],
+            canRead,
+            limits,
           );
-          const readable = changed.filter((f) => canRead(f));
           out =
             readable.length > 0
-              ? await runGit(repo.dir, [LITERAL, ...argv, ...readable], limits)
+              ? await runGit(repo.dir, [...argv, ...readable], limits)
               : { stdout: "", truncated: false };
         } else {
-          out = await runGit(repo.dir, rel ? [LITERAL, ...argv, rel] : argv, limits);
+          out = await runGit(repo.dir, rel ? [...argv, rel] : argv, limits);
         }
         return ok(
           { repo: repo.name, from: a, to: b, text: out.stdout, truncated: out.truncated },
