@@ -11,7 +11,7 @@ import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mc
 import { ErrorCode, ListResourcesRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { PrincipalOf } from "../shared/principal.js";
-import { guarded, ok } from "../shared/toolResult.js";
+import { guarded, ok, READ_ONLY } from "../shared/toolResult.js";
 import { SERVER_VERSION } from "../version.js";
 import { decodeCursor, encodeCursor, findDocument, readableDocuments, renderDocument } from "./documents.js";
 import { askWithSourcesText, searchHits } from "./search.js";
@@ -22,13 +22,6 @@ export interface DocsDeps {
   /** Resources per `resources/list` page (default 100); `nextCursor` leads to the next page. */
   readonly resourcesPageSize?: number;
 }
-
-const READ_ONLY = {
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: false,
-} as const;
 
 /** MCP's "resource not found" code (spec 2025-06-18 and later). */
 const RESOURCE_NOT_FOUND = -32002;

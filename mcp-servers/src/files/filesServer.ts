@@ -6,7 +6,7 @@ import { aclFor, loadAcl } from "@isa/ingest";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { PrincipalOf } from "../shared/principal.js";
-import { guarded, ok } from "../shared/toolResult.js";
+import { guarded, ok, READ_ONLY } from "../shared/toolResult.js";
 import { SERVER_VERSION } from "../version.js";
 import type { FileLimits, ReadCheck } from "./fileOps.js";
 import { DEFAULT_FILE_LIMITS, listDir, readFileLines, searchFiles } from "./fileOps.js";
@@ -57,13 +57,6 @@ function readCheck(ctx: FilesContext, principal: Principal): ReadCheck {
     return policy !== undefined && aclFor(policy, rel).some((g) => mine.has(g));
   };
 }
-
-const READ_ONLY = {
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: false,
-} as const;
 
 const pathArg = z
   .string()

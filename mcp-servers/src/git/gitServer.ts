@@ -7,7 +7,7 @@ import { aclFor, loadAcl } from "@isa/ingest";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { PrincipalOf } from "../shared/principal.js";
-import { guarded, ok } from "../shared/toolResult.js";
+import { guarded, ok, READ_ONLY } from "../shared/toolResult.js";
 import { SERVER_VERSION } from "../version.js";
 import type { GitLimits, Repo } from "./gitRunner.js";
 import { repoPath, resolveCommit, runGit } from "./gitRunner.js";
@@ -62,13 +62,6 @@ async function namesFrom(repo: Repo, argv: readonly string[], canRead: CanRead, 
   const all = zPaths((await runGit(repo.dir, argv, limits)).stdout);
   return { all, readable: all.filter((f) => canRead(f)) };
 }
-
-const READ_ONLY = {
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: false,
-} as const;
 
 const repoArg = z.string().max(256).optional().describe("Repository name; default the first configured.");
 const revArg = z.string().min(1).max(256);

@@ -4,6 +4,14 @@
 import { toAppError } from "@isa/core";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 
+/** Annotations of every tool here, set truthfully: reads only, changes nothing, same answer twice, no outside world. */
+export const READ_ONLY = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+} as const;
+
 /** A successful result: structured data plus a text rendering for clients that only show text. */
 export function ok(structured: Record<string, unknown>, text?: string): CallToolResult {
   return {
