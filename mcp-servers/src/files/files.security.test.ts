@@ -4,18 +4,16 @@
 import path from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { principalFromAuth } from "../shared/principal.js";
 import type { FilesTree, HttpFixture } from "../testkit/fixtures.js";
 import {
   connectStdio,
   makeFilesTree,
   SECRET,
-  startHttp,
+  startFilesHttp,
   stdioReady,
   stdioSkipReason,
   textOf,
 } from "../testkit/fixtures.js";
-import { createFilesServer, prepareFiles } from "./filesServer.js";
 
 function hostilePaths(t: FilesTree): string[] {
   const { work, root, outside } = t;
@@ -188,12 +186,7 @@ describe("files server containment (table-driven)", () => {
 
   beforeAll(async () => {
     tree = makeFilesTree();
-    const ctx = await prepareFiles({
-      roots: [tree.root],
-      enforceAcl: true,
-      limits: { maxFileBytes: 64 * 1024 },
-    });
-    http = await startHttp(() => createFilesServer(ctx, principalFromAuth));
+    http = await startFilesHttp(tree);
   });
   afterAll(async () => {
     await http?.close();

@@ -1,17 +1,15 @@
 // The files server through a real MCP client: tool list and annotations, each tool, line ranges, the acl.yaml
 // filter over HTTP (bob lacks `security`, alice has it), and the pathguard's unit-level refusals.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { principalFromAuth } from "../shared/principal.js";
 import type { FilesTree, HttpFixture } from "../testkit/fixtures.js";
 import {
   connectStdio,
   makeFilesTree,
-  startHttp,
+  startFilesHttp,
   stdioReady,
   stdioSkipReason,
   textOf,
 } from "../testkit/fixtures.js";
-import { createFilesServer, prepareFiles } from "./filesServer.js";
 import { checkLexical } from "./pathGuard.js";
 
 let tree: FilesTree;
@@ -19,12 +17,7 @@ let http: HttpFixture;
 
 beforeAll(async () => {
   tree = makeFilesTree();
-  const ctx = await prepareFiles({
-    roots: [tree.root],
-    enforceAcl: true,
-    limits: { maxFileBytes: 64 * 1024 },
-  });
-  http = await startHttp(() => createFilesServer(ctx, principalFromAuth));
+  http = await startFilesHttp(tree);
 });
 afterAll(async () => {
   await http?.close();

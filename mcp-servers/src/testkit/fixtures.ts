@@ -11,9 +11,11 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { createFilesServer, prepareFiles } from "../files/filesServer.js";
 import { createHttpHandler } from "../http/httpHandler.js";
 import type { Listening } from "../http/listen.js";
 import { listenHttp } from "../http/listen.js";
+import { principalFromAuth } from "../shared/principal.js";
 
 /** Text every file outside the roots carries: it must never appear in any answer. */
 export const SECRET = "TOP-SECRET-OUTSIDE";
@@ -159,4 +161,14 @@ export async function connectStdio(
 export function textOf(r: unknown): string {
   const content = (r as CallToolResult).content ?? [];
   return content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+}
+
+/** The files server over HTTP on a tree from makeFilesTree: acl.yaml enforced, files capped at 64 KiB. */
+export async function startFilesHttp(tree: FilesTree): Promise<HttpFixture> {
+  const ctx = await prepareFiles({
+    roots: [tree.root],
+    enforceAcl: true,
+    limits: { maxFileBytes: 64 * 1024 },
+  });
+  return startHttp(() => createFilesServer(ctx, principalFromAuth));
 }
