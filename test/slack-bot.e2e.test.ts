@@ -1,9 +1,3 @@
-// The Slack bot in front of the real API (buildApp over an indexed corpus with ACLs and canaries, echoing LLM),
-// through the real Bolt receiver: a channel answer may cite only what the channel's audience can read, whoever
-// asks; a DM answer uses the asker's own access; a thread follow-up continues the API conversation whose id the
-// first answer left in its Slack message metadata.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { apiClientsFromConfig, buildBot } from "@isa/bot";
 import { LogLevel } from "@slack/bolt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,6 +17,8 @@ import {
   eventually,
   type FakeSlack,
   fakeSlack,
+  type Listening,
+  listenBot,
   postSignedForm,
   signedHeaders,
 } from "../bot/src/testkit/fakes.js";
@@ -31,7 +27,7 @@ const SECRET = "e2e-secret";
 let corpus: TestCorpus;
 let api: TestApp;
 let slack: FakeSlack;
-let server: Server;
+let server: Listening;
 let botUrl: string;
 let apiBase = "";
 let seq = 0;
@@ -76,14 +72,12 @@ beforeAll(async () => {
     slackApiUrl: slack.apiUrl,
     logLevel: LogLevel.ERROR,
   });
-  server = createServer(bot.receiver.requestListener);
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  botUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+  server = await listenBot(bot.receiver);
+  botUrl = server.url;
 });
 
 afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  await server?.close();
   await slack?.close();
   await api?.close();
   corpus?.cleanup();

@@ -1,7 +1,3 @@
-// Slash commands (/project, /assistant-help) and the chat-stream mode (Slack's streaming messages), through the
-// real Bolt HTTP receiver, against the recording fake of Slack's Web API and a fake API.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Project } from "@isa/core";
 import { LogLevel } from "@slack/bolt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -16,6 +12,8 @@ import {
   type FakeSlack,
   fakeBackend,
   fakeSlack,
+  type Listening,
+  listenBot,
   postSignedEvent,
   postSignedForm,
   sampleAnswer,
@@ -56,7 +54,7 @@ beforeEach(() => {
 });
 
 describe("Slack bot in chat-stream mode (ISA_BOT_STREAMING=chat-stream): commands and streaming", () => {
-  let streamServer: Server;
+  let streamServer: Listening;
   let streamUrl: string;
 
   beforeAll(async () => {
@@ -74,14 +72,12 @@ describe("Slack bot in chat-stream mode (ISA_BOT_STREAMING=chat-stream): command
       slackApiUrl: slack.apiUrl,
       logLevel: LogLevel.ERROR,
     });
-    streamServer = createServer(streaming.receiver.requestListener);
-    await new Promise<void>((r) => streamServer.listen(0, "127.0.0.1", r));
-    streamUrl = `http://127.0.0.1:${(streamServer.address() as AddressInfo).port}/slack/events`;
+    streamServer = await listenBot(streaming.receiver);
+    streamUrl = streamServer.url;
   });
 
   afterAll(async () => {
-    streamServer.closeAllConnections();
-    await new Promise<void>((r) => streamServer.close(() => r()));
+    await streamServer?.close();
   });
 
   const postTo = async (url: string, event: Record<string, unknown>) => {

@@ -1,7 +1,3 @@
-// The Slack bot through its real Bolt HTTP receiver: signed requests in, exact Web API calls out (recorded by a
-// local fake of Slack's Web API), answers from a fake backend speaking the /v1 API's SSE.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { LogLevel } from "@slack/bolt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { apiClientsFromConfig } from "./audience.js";
@@ -16,6 +12,8 @@ import {
   type FakeSlack,
   fakeBackend,
   fakeSlack,
+  type Listening,
+  listenBot,
   postSignedEvent,
   postSignedForm,
   sampleAnswer,
@@ -34,7 +32,7 @@ const audiences = [
 let slack: FakeSlack;
 let backend: FakeBackend;
 let bot: Bot;
-let server: Server;
+let server: Listening;
 let botUrl: string;
 /** The API the bot's clients call; switched to a dead port to simulate the backend being down. */
 let apiUrl = "";
@@ -55,9 +53,8 @@ async function startBot(): Promise<void> {
     slackApiUrl: slack.apiUrl,
     logLevel: LogLevel.ERROR,
   });
-  server = createServer(bot.receiver.requestListener);
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  botUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+  server = await listenBot(bot.receiver);
+  botUrl = server.url;
 }
 
 beforeAll(async () => {
@@ -68,8 +65,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
+  await server?.close();
   await slack.close();
   await backend.close();
 });

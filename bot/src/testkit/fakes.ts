@@ -1,7 +1,13 @@
 // Test doubles that speak real HTTP on 127.0.0.1: a recording Slack Web API (and response_url endpoint), a fake
 // backend speaking the /v1 API (SSE ask), and Slack request signing. Excluded from the build (test-only).
 import { createHmac } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface Listening {
@@ -19,10 +25,18 @@ export async function listen(
     });
     req.on("end", () => handler(req, body, res));
   });
+  return { server, ...(await listenOn(server, "")) };
+}
+
+/** A Bolt HTTP receiver on 127.0.0.1:0; `url` is its Events API endpoint. */
+export function listenBot(receiver: { requestListener: RequestListener }): Promise<Listening> {
+  return listenOn(createServer(receiver.requestListener), "/slack/events");
+}
+
+async function listenOn(server: Server, pathname: string): Promise<Listening> {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   return {
-    server,
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${pathname}`,
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
