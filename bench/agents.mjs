@@ -38,7 +38,7 @@ execFileSync(
 
 const dist = (p) => new URL(`../backend/dist/${p}`, import.meta.url).href;
 const { loadConfig } = await import("@isa/core");
-const { createRuntime, unmentionedGate } = await import(dist("runtime.js"));
+const { createRuntime } = await import(dist("runtime.js"));
 const { route } = await import(dist("a2a/agents.js"));
 const { createAnswerer } = await import(dist("answer/index.js"));
 const t0 = performance.now();
@@ -60,7 +60,7 @@ async function direct(q) {
       neighbours: (chunk, opts) => retriever.neighbours(chunk, opts),
     },
     config,
-    ...unmentionedGate(await runtime.store(), config),
+    index: await runtime.store(),
   });
   return { agent: decision.agent, answer: (await answerer.answer(q, { principal })).answer };
 }

@@ -100,7 +100,7 @@ export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtim
       llm: await answerLlm(),
       retriever: await retriever.get(),
       config,
-      ...unmentionedGate(await store.get(), config),
+      index: await store.get(),
     }),
   );
   return {
@@ -139,7 +139,7 @@ export function createRuntimeFrom(parts: RuntimeParts): Runtime {
       llm,
       retriever: await retriever.get(),
       config,
-      ...unmentionedGate(store, config),
+      index: store,
     }),
   );
   return {
@@ -153,10 +153,4 @@ export function createRuntimeFrom(parts: RuntimeParts): Runtime {
       await Promise.allSettled([llm.close(), store.close(), embedder.close()]);
     },
   };
-}
-
-/** The answerer's key-term abstention over the caller-filtered store, when configured (agents use it too). */
-export function unmentionedGate(store: VectorStore, config: Config) {
-  const minScore = config.retrieval.abstainUnmentionedMinScore;
-  return minScore === undefined ? {} : { unmentioned: { index: store, minScore } };
 }

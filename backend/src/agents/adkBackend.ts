@@ -19,7 +19,6 @@ import { citedNumbers } from "../answer/citations.js";
 import type { AnswerRetriever } from "../answer/index.js";
 import { createAnswerer } from "../answer/index.js";
 import type { Runtime } from "../runtime.js";
-import { unmentionedGate } from "../runtime.js";
 import { JsonRouterLlm } from "./jsonRouterLlm.js";
 import { ScorePolicyLlm } from "./policyLlm.js";
 import { PortLlm } from "./portLlm.js";
@@ -154,7 +153,7 @@ export function createAdkAgents(
         llm: await answerLlm(),
         retriever,
         config,
-        ...unmentionedGate(await runtime.store(), config),
+        index: await runtime.store(),
       }),
   };
   let models: Promise<TreeModels> | undefined;

@@ -60,8 +60,11 @@ const answerer = (minScore?: number) =>
   createAnswerer({
     llm: scriptedLlm(["never"]),
     retriever: createRetriever({ store, embedder, config: retrievalConfig }),
-    config: answererConfig,
-    ...(minScore === undefined ? {} : { unmentioned: { index: store, minScore } }),
+    config: {
+      ...answererConfig,
+      retrieval: { ...answererConfig.retrieval, abstainUnmentionedMinScore: minScore },
+    },
+    index: store,
   });
 
 describe("unmentionedTerms", () => {

@@ -29,10 +29,11 @@ export interface AnswererDeps {
   /** Exact prompt budgeting. Default: the LLM's own `countTokens` when it has one, else a chars/3.5 estimate. */
   readonly countTokens?: TokenCounter;
   /**
-   * Key-term abstention: below `minScore` (best dense cosine), a question naming something that no chunk the
-   * caller can read mentions is not answered (`ISA_ABSTAIN_UNMENTIONED_MIN_SCORE`). Absent: the score gate only.
+   * The index key terms are looked up in (as the caller), for key-term abstention: below
+   * `config.retrieval.abstainUnmentionedMinScore` (best dense cosine), a question naming something that no chunk
+   * the caller can read mentions is not answered. Without an index or that setting: the score gate only.
    */
-  readonly unmentioned?: { readonly index: TermIndex; readonly minScore: number };
+  readonly index?: TermIndex;
 }
 
 export interface Answerer {
@@ -107,13 +108,14 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       });
 
       // The lexical look-ups run only for weak retrievals, so confident questions pay nothing.
-      const unmentioned = deps.unmentioned;
+      const unmentionedMin = deps.index ? config.retrieval.abstainUnmentionedMinScore : undefined;
       if (
         hits.length === 0 ||
         retrieved.bestDenseScore < config.retrieval.abstainMinScore ||
-        (unmentioned !== undefined &&
-          retrieved.bestDenseScore < unmentioned.minScore &&
-          (await unmentionedTerms(unmentioned.index, keyTerms(q), opts.principal)).length > 0)
+        (deps.index !== undefined &&
+          unmentionedMin !== undefined &&
+          retrieved.bestDenseScore < unmentionedMin &&
+          (await unmentionedTerms(deps.index, keyTerms(q), opts.principal)).length > 0)
       ) {
         const closest = hits.slice(0, CLOSEST_COUNT).map((h, i) => toCitation(i + 1, h));
         emit(retrievalAbstention(closest));

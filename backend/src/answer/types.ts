@@ -33,7 +33,8 @@ export interface AnswerRetriever {
 
 /** The parts of Config the answerer reads (a whole Config fits). */
 export interface AnswererConfig {
-  readonly retrieval: Pick<Config["retrieval"], "topK" | "abstainMinScore">;
+  readonly retrieval: Pick<Config["retrieval"], "topK" | "abstainMinScore"> &
+    Partial<Pick<Config["retrieval"], "abstainUnmentionedMinScore">>;
   readonly llm: Pick<Config["llm"], "answerMode" | "maxTokens" | "contextTokens">;
 }
 
