@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// The `isa` command: runs the built CLI from backend/dist.
+// The `isa` command: runs the built CLI (backend/cli; `isa mcp …` from mcp-servers).
 import { existsSync } from "node:fs";
 
 // `isa mcp …` is served by @isa/mcp-servers (the backend must not depend on it).
 const mcp = process.argv[2] === "mcp";
 const entry = new URL(
-  mcp ? "../mcp-servers/dist/cli/main.js" : "../backend/dist/cli/main.js",
+  mcp ? "../mcp-servers/dist/cli/main.js" : "../backend/cli/dist/main.js",
   import.meta.url,
 );
 if (!existsSync(entry)) {

@@ -12,21 +12,21 @@ import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { A2aTestServer } from "../backend/src/a2a/testkit/fixture.js";
+import { hashToken } from "@isa/auth";
+import { createOpenAiCompatibleLlm } from "@isa/engine";
+import type { ScriptedOpenAi, ScriptedTurn, WireRequest } from "@isa/engine/testkit";
+import { startScriptedOpenAi } from "@isa/engine/testkit";
+import type { A2aTestServer, TestCorpus } from "@isa/server/testkit";
 import {
   answerArtifact,
   clientFor,
   indexA2aCorpus,
   openA2aServer,
   sendRequest,
-} from "../backend/src/a2a/testkit/fixture.js";
-import type { TestCorpus } from "../backend/src/api/testkit/harness.js";
-import { tokenOf, USERS } from "../backend/src/api/testkit/harness.js";
-import { hashToken } from "../backend/src/auth/index.js";
-import { createOpenAiCompatibleLlm } from "../backend/src/llm/openaiCompatible.js";
-import type { ScriptedOpenAi, ScriptedTurn, WireRequest } from "../backend/src/llm/testkit/scriptedOpenAi.js";
-import { startScriptedOpenAi } from "../backend/src/llm/testkit/scriptedOpenAi.js";
+  tokenOf,
+  USERS,
+} from "@isa/server/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const repo = path.resolve(import.meta.dirname, "..");
 const bin = path.join(repo, "bin", "isa.mjs");

@@ -1,6 +1,4 @@
 import { apiClientsFromConfig, buildBot } from "@isa/bot";
-import { LogLevel } from "@slack/bolt";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ACL_YAML,
   CANARIES,
@@ -11,7 +9,9 @@ import {
   type TestCorpus,
   tokenOf,
   USERS,
-} from "../backend/src/api/testkit/harness.js";
+} from "@isa/server/testkit";
+import { LogLevel } from "@slack/bolt";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   buttonClickForm,
   eventually,

@@ -28,6 +28,7 @@ export type {
 } from "./wire.js";
 export {
   CONVERSATION_ID,
+  citationJson,
   TRACE_ID,
   wireAnswerSchema,
   wireCitationSchema,

@@ -2,6 +2,7 @@
 // backend/src/api/schemas.ts, which keeps the request schemas) and the API client parses responses with them. Plain
 // z.object, not strictObject, so a server that adds a field does not break older clients.
 import { z } from "zod";
+import type { Citation } from "../domain.js";
 
 /** W3C trace-id form: 32 lowercase hex digits, not all zero. Feedback must name one the API handed out. */
 export const TRACE_ID = /^(?!0{32})[0-9a-f]{32}$/;
@@ -157,3 +158,19 @@ export type OwnersResponse = z.infer<typeof wireOwnersResponseSchema>;
 export type LookupDoc = z.infer<typeof wireLookupDocSchema>;
 export type LookupResult = z.infer<typeof wireLookupResultSchema>;
 export type LookupResponse = z.infer<typeof wireLookupResponseSchema>;
+
+/** A domain citation as it travels on the wire (API answers, A2A artifacts, the CLI's JSON). */
+export function citationJson(c: Citation): WireCitation {
+  return {
+    n: c.n,
+    chunkId: c.chunkId,
+    docId: c.docId,
+    source: c.source,
+    path: c.path,
+    title: c.title,
+    headingPath: [...c.headingPath],
+    startLine: c.startLine,
+    endLine: c.endLine,
+    score: c.score,
+  };
+}

@@ -1,20 +1,14 @@
 // `isa mcp <server>` (bin/isa-mcp.mjs): builds docs-search, files or git from flags and the environment and serves
 // it over stdio (default; stdout carries only protocol, diagnostics go to stderr) or Streamable HTTP (`--http`).
 import { parseArgs } from "node:util";
-import { authenticatorFromConfig, createRuntime } from "@isa/backend";
 import type { Config } from "@isa/core";
 import { isAppError, loadConfig } from "@isa/core";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { createDocsServer } from "../docs/docsServer.js";
-import { DEFAULT_FILE_LIMITS } from "../files/fileOps.js";
-import { createFilesServer, prepareFiles } from "../files/filesServer.js";
-import { DEFAULT_GIT_LIMITS, makeRepos } from "../git/gitRunner.js";
-import { createGitServer, prepareGitPolicies } from "../git/gitServer.js";
-import { createHttpHandler, DEFAULT_ALLOWED_HOSTS } from "../http/httpHandler.js";
-import { listenHttp } from "../http/listen.js";
 import type { PrincipalOf } from "../shared/principal.js";
 import { fixedPrincipal, localPrincipal, principalFromAuth } from "../shared/principal.js";
+
+// Each server and transport loads only when chosen: `isa mcp files` must not load the engine (LanceDB, onnxruntime),
+// and stdio must not load the HTTP stack or the authenticator.
 
 const HELP = `isa mcp — MCP servers
 
@@ -61,6 +55,8 @@ const logError = (err: unknown) => {
 async function build(kind: string, v: Values, config: () => Config): Promise<Built> {
   switch (kind) {
     case "files": {
+      const { DEFAULT_FILE_LIMITS } = await import("../files/fileOps.js");
+      const { createFilesServer, prepareFiles } = await import("../files/filesServer.js");
       const ctx = await prepareFiles({
         roots: v.root ?? [],
         enforceAcl: Boolean(v["enforce-acl"] || v.http),
@@ -71,6 +67,8 @@ async function build(kind: string, v: Values, config: () => Config): Promise<Bui
       return { factory: (p) => createFilesServer(ctx, p, logError), close: async () => {} };
     }
     case "git": {
+      const { DEFAULT_GIT_LIMITS, makeRepos } = await import("../git/gitRunner.js");
+      const { createGitServer, prepareGitPolicies } = await import("../git/gitServer.js");
       const repos = await makeRepos(v.repo ?? []);
       // Over HTTP callers are other people: each repository's acl.yaml applies to their groups (as for files).
       const enforce = Boolean(v["enforce-acl"] || v.http);
@@ -82,6 +80,8 @@ async function build(kind: string, v: Values, config: () => Config): Promise<Bui
       return { factory: (p) => createGitServer(ctx, p, logError), close: async () => {} };
     }
     case "docs-search": {
+      const { createRuntime } = await import("@isa/engine");
+      const { createDocsServer } = await import("../docs/docsServer.js");
       const runtime = createRuntime(config());
       const deps = { retriever: await runtime.retriever(), store: await runtime.store() };
       return { factory: (p) => createDocsServer(deps, p, logError), close: () => runtime.close() };
@@ -92,6 +92,7 @@ async function build(kind: string, v: Values, config: () => Config): Promise<Bui
 }
 
 async function serveStdio(built: Built, principalOf: PrincipalOf): Promise<void> {
+  const { StdioServerTransport } = await import("@modelcontextprotocol/sdk/server/stdio.js");
   const server = built.factory(principalOf);
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
@@ -108,6 +109,9 @@ async function serveHttp(built: Built, v: Values, config: Config): Promise<void>
   const port = Number(v.port ?? 8765);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error("--port must be 0-65535");
   const host = v.host ?? "127.0.0.1";
+  const { createHttpHandler, DEFAULT_ALLOWED_HOSTS } = await import("../http/httpHandler.js");
+  const { listenHttp } = await import("../http/listen.js");
+  const { authenticatorFromConfig } = await import("@isa/auth");
   const allowedHosts = [...DEFAULT_ALLOWED_HOSTS, ...(v["allowed-host"] ?? [])];
   const handler = createHttpHandler({
     createServer: () => built.factory(principalFromAuth),

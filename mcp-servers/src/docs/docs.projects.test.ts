@@ -3,9 +3,11 @@
 // two catalog-info.yaml projects, one of them (vault-service) under security/, which only alice's group reads;
 // `tools` has no catalog, so its project comes from its README and CODEOWNERS. The MCP answer must be the API's,
 // principal by principal and query by query.
-import { buildApp, createAuthenticator, createRuntimeFrom, parseTokensFile } from "@isa/backend";
+import { createAuthenticator, parseTokensFile } from "@isa/auth";
 import type { Llm } from "@isa/core";
 import { loadConfig, wireProjectsResponseSchema } from "@isa/core";
+import { createRuntimeFrom } from "@isa/engine";
+import { buildApp } from "@isa/server";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -3,10 +3,10 @@
 // `isa://doc/<id>` (listed page by page) and the `ask_with_sources` prompt. Every read goes through the store with
 // the caller's Principal; an unreadable document is reported exactly like a missing one.
 
-import type { Retriever } from "@isa/backend";
-import { discoverProjects, findOwners } from "@isa/backend";
 import type { Principal, VectorStore } from "@isa/core";
 import { AppError, wireOwnerSchema, wireOwnersResponseSchema, wireProjectsResponseSchema } from "@isa/core";
+import type { Retriever } from "@isa/engine";
+import { discoverProjects, findOwners } from "@isa/engine";
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode, ListResourcesRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";

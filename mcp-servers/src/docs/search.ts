@@ -1,8 +1,8 @@
 // search_docs and the ask_with_sources prompt over the backend's Retriever (hybrid, filtered by the Principal
 // inside the store). Snippets are cut to a bounded size; sources in the prompt are fenced as data.
 
-import type { Retriever } from "@isa/backend";
 import type { Principal } from "@isa/core";
+import type { Retriever } from "@isa/engine";
 
 const MAX_SNIPPET_CHARS = 800;
 

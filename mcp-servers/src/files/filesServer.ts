@@ -2,7 +2,7 @@
 // arguments and call fileOps; containment lives in pathGuard, refusals become tool errors in `guarded`.
 import type { Principal } from "@isa/core";
 import { PUBLIC_GROUP } from "@isa/core";
-import { aclFor, loadAcl } from "@isa/ingest";
+import { aclFor, loadAcl } from "@isa/ingest/acl";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { PrincipalOf } from "../shared/principal.js";

@@ -3,7 +3,7 @@
 // a git option; output is capped and each call has a timeout (gitRunner).
 import type { Principal } from "@isa/core";
 import { AppError, PUBLIC_GROUP } from "@isa/core";
-import { aclFor, loadAcl } from "@isa/ingest";
+import { aclFor, loadAcl } from "@isa/ingest/acl";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { PrincipalOf } from "../shared/principal.js";

@@ -3,7 +3,7 @@
 // issuer's authorization endpoint with the right `resource` parameter.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createAuthenticator, parseTokensFile } from "@isa/backend";
+import { createAuthenticator, parseTokensFile } from "@isa/auth";
 import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
 import {
   discoverOAuthProtectedResourceMetadata,

@@ -5,10 +5,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createRetriever } from "@isa/backend";
 import type { Embedder, VectorStore } from "@isa/core";
 import { loadConfig } from "@isa/core";
 import { hashingEmbedder } from "@isa/core/testkit";
+import { createRetriever } from "@isa/engine";
 import { openLanceStore, update } from "@isa/ingest";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { createDocsServer, type DocsDeps } from "../docs/docsServer.js";

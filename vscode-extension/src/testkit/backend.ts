@@ -1,4 +1,4 @@
-// Tests only: a real API server (backend/src/api/testkit) listening on 127.0.0.1 over a small indexed corpus, with
+// Tests only: a real API server (@isa/server/testkit) listening on 127.0.0.1 over a small indexed corpus, with
 // the scripted LLM that quotes and cites its sources, so answers stream with real citations. The extension itself
 // never imports backend code; its tests start one the way a developer runs `isa serve` (with ISA_OIDC_* in `env`, JWTs
 // from a test OpenID provider are verified as in production).
@@ -15,7 +15,7 @@ import {
   type TestApp,
   type TestCorpus,
   tokenOf,
-} from "../../../backend/src/api/testkit/harness.js";
+} from "@isa/server/testkit";
 
 export { tokenOf };
 

@@ -1,0 +1,188 @@
+// The HTTP API as a fastify instance, built from a Config and injected parts, never listening by itself (tests use
+// `inject`, `startServer` listens). Cross-cutting concerns live here; routes are thin files under routes/.
+import { randomUUID } from "node:crypto";
+import rateLimit from "@fastify/rate-limit";
+import type { Authenticator } from "@isa/auth";
+import type { Config, ConversationStore } from "@isa/core";
+import { AppError } from "@isa/core";
+import type { Runtime } from "@isa/engine";
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from "fastify";
+import Fastify, { LogController } from "fastify";
+import type { Logger } from "pino";
+import { pino } from "pino";
+import { defaultConversationStore } from "../persistence/index.js";
+import type { ApiContext } from "./context.js";
+import { principalOf, setPrincipal } from "./context.js";
+import { createErrorHandler } from "./errors.js";
+import { registerLookup } from "./lookup.js";
+import type { ApiMetrics } from "./metrics.js";
+import { createApiMetrics } from "./metrics.js";
+import { registerAsk } from "./routes/ask.js";
+import { registerConversations } from "./routes/conversations.js";
+import { registerDocuments } from "./routes/documents.js";
+import { registerFeedback } from "./routes/feedback.js";
+import { registerOwners } from "./routes/owners.js";
+import { registerProbes } from "./routes/probes.js";
+import { registerProjects } from "./routes/projects.js";
+import { registerSearch } from "./routes/search.js";
+
+export interface AppDeps {
+  readonly runtime: Runtime;
+  readonly authenticator: Authenticator;
+  /** Default: pino at `config.logLevel` on stdout, with credentials redacted. */
+  readonly logger?: Logger;
+  /** Default: a fresh registry with process metrics. */
+  readonly metrics?: ApiMetrics;
+  /**
+   * Default: PostgreSQL at ISA_DATABASE_URL (schema created at start), else in memory; either is closed with the
+   * app. A store given here is its owner's to close.
+   */
+  readonly conversations?: ConversationStore;
+}
+
+const contexts = new WeakMap<FastifyInstance, ApiContext>();
+
+/** The shared state of an app built by buildApp (graceful shutdown reads its in-flight answers). */
+export function apiContextOf(app: FastifyInstance): ApiContext {
+  const ctx = contexts.get(app);
+  if (!ctx) throw new Error("not an app built by buildApp");
+  return ctx;
+}
+
+/** Honoured as the request id when it is short and plain; otherwise a fresh UUID (it ends up in log lines). */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function defaultLogger(config: Pick<Config, "logLevel">): Logger {
+  return pino({
+    level: config.logLevel,
+    redact: {
+      paths: ["req.headers.authorization", "req.headers.cookie", "*.token", "*.apiKey"],
+      censor: "[redacted]",
+    },
+  });
+}
+
+interface RouteFlags {
+  readonly isaPublic?: boolean;
+}
+
+const isPublic = (request: FastifyRequest) => (request.routeOptions.config as RouteFlags).isaPublic === true;
+
+export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
+  const logger = deps.logger ?? defaultLogger(config);
+  const metrics = deps.metrics ?? createApiMetrics();
+  const conversations = deps.conversations ?? defaultConversationStore(config, logger);
+  const ctx: ApiContext = {
+    config,
+    runtime: deps.runtime,
+    metrics,
+    conversations,
+    inflight: new Set(),
+    closing: false,
+    activeRequests: 0,
+  };
+  const authErrors = new WeakMap<FastifyRequest, unknown>();
+  const errorHandler = createErrorHandler({ onError: (code) => metrics.countError(code) });
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.server.bodyLimitBytes,
+    genReqId: (req) => {
+      const h = req.headers["x-request-id"];
+      return typeof h === "string" && REQUEST_ID.test(h) ? h : randomUUID();
+    },
+    logController: new LogController({ requestIdLogLabel: "requestId" }),
+    // Our own onRequest hook answers SHUTTING_DOWN in the API's error format.
+    return503OnClosing: false,
+    // Time to receive a whole request (headers and body), so a slow client cannot pin a connection. It does not
+    // bound the response: an SSE answer may stream for as long as generation takes.
+    requestTimeout: 30_000,
+    // Errors the router raises before any route or hook runs (an undecodable `%` in the path, a path parameter
+    // over maxParamLength) would otherwise get fastify's own body; they go through the same handler.
+    frameworkErrors: (err, request, reply) => {
+      void reply.header("x-request-id", request.id);
+      errorHandler(err, request, reply);
+    },
+  });
+
+  app.setErrorHandler(errorHandler);
+  if (!deps.conversations) app.addHook("onClose", () => conversations.close());
+  app.setNotFoundHandler(() => {
+    throw new AppError("NOT_FOUND");
+  });
+  // `curl -d` sends application/x-www-form-urlencoded; read it as JSON so the obvious curl line works. A browser
+  // cannot abuse this cross-site: every body-taking route needs an Authorization header, which forces a preflight.
+  // Fastify also parses text/plain by default; the API takes JSON only (415 otherwise).
+  app.removeContentTypeParser("text/plain");
+  app.addContentTypeParser(
+    "application/x-www-form-urlencoded",
+    { parseAs: "string" },
+    app.getDefaultJsonParser("error", "error"),
+  );
+
+  app.addHook("onRequest", async (request, reply) => {
+    ctx.activeRequests++;
+    // 'close' fires once whether the response finished or the client went away.
+    reply.raw.once("close", () => {
+      ctx.activeRequests--;
+    });
+    void reply.header("x-request-id", request.id);
+    if (ctx.closing) throw new AppError("SHUTTING_DOWN");
+    if (isPublic(request)) return;
+    try {
+      const principal = await deps.authenticator.authenticate(request.headers.authorization);
+      setPrincipal(request, principal);
+      const log = request.log.child({ principal: principal.id });
+      request.log = log;
+      reply.log = log;
+    } catch (err) {
+      // Deferred to preParsing so the rate limiter (which runs between) also counts failed attempts, per address.
+      authErrors.set(request, err);
+    }
+  });
+  app.addHook("preParsing", async (request) => {
+    const err = authErrors.get(request);
+    if (err !== undefined) throw err;
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    metrics.observeRequest(
+      { method: request.method, route: request.routeOptions.url ?? "unmatched", status: reply.statusCode },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  void app.register(rateLimit, {
+    global: true,
+    max: config.server.rateLimitPerMin,
+    timeWindow: 60_000,
+    keyGenerator: (request) => {
+      try {
+        return `principal:${principalOf(request).id}`;
+      } catch {
+        return `address:${request.ip}`;
+      }
+    },
+    errorResponseBuilder: (_request, context) =>
+      new AppError(
+        "RATE_LIMITED",
+        `Rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}.`,
+        {
+          details: { limitPerMinute: context.max, retryAfterSeconds: Math.ceil(context.ttl / 1000) },
+        },
+      ),
+  });
+  // Routes go in a child context registered after the rate limiter, so its onRoute hook sees every one of them.
+  void app.register(async (api) => {
+    registerProbes(api, ctx);
+    registerAsk(api, ctx);
+    registerConversations(api, ctx);
+    registerSearch(api, ctx);
+    registerDocuments(api, ctx);
+    registerFeedback(api, ctx);
+    registerProjects(api, ctx);
+    registerOwners(api, ctx);
+    registerLookup(api, ctx);
+  });
+  contexts.set(app, ctx);
+  return app;
+}
