@@ -71,6 +71,41 @@ describe("loadConfig", () => {
     expect(loadConfig({ ISA_ANSWER_MODE: "hybrid" }).llm.answerMode).toBe("hybrid");
   });
 
+  it("uses the in-process bus unless KAFKA_BROKERS is set, and checks the Kafka settings", () => {
+    expect(loadConfig({}).bus.kafka).toBeUndefined();
+    const k = loadConfig({
+      KAFKA_BROKERS: "10.0.0.1:9092, kafka-1.kafka:9093,",
+      KAFKA_SASL_MECHANISM: "scram-sha-512",
+      KAFKA_SASL_USERNAME: "isa",
+      KAFKA_SASL_PASSWORD: "secret",
+      KAFKA_SSL_CA_FILE: "/etc/kafka/ca.pem",
+    }).bus.kafka;
+    expect(k).toEqual({
+      brokers: ["10.0.0.1:9092", "kafka-1.kafka:9093"],
+      clientId: "isa",
+      sasl: { mechanism: "scram-sha-512", username: "isa", password: "secret" },
+      ssl: { caFile: "/etc/kafka/ca.pem" },
+    });
+    expect(loadConfig({ KAFKA_BROKERS: "127.0.0.1:9092", KAFKA_SSL: "true" }).bus.kafka?.ssl).toEqual({
+      caFile: undefined,
+    });
+    expect(loadConfig({ KAFKA_BROKERS: "127.0.0.1:9092" }).bus.kafka).toMatchObject({
+      sasl: undefined,
+      ssl: undefined,
+    });
+    expect(() => loadConfig({ KAFKA_BROKERS: "localhost" })).toThrow(/KAFKA_BROKERS/);
+    expect(() => loadConfig({ KAFKA_BROKERS: "127.0.0.1:9092", KAFKA_SASL_MECHANISM: "plain" })).toThrow(
+      /KAFKA_SASL_USERNAME/,
+    );
+    expect(() => loadConfig({ KAFKA_BROKERS: "127.0.0.1:9092", KAFKA_SASL_MECHANISM: "gssapi" })).toThrow(
+      /KAFKA_SASL_MECHANISM/,
+    );
+    expect(() => loadConfig({ KAFKA_SSL: "true" })).toThrow(/KAFKA_BROKERS/);
+    expect(() => loadConfig({ KAFKA_BROKERS: "127.0.0.1:9092", KAFKA_CLIENT_ID: "a b" })).toThrow(
+      /KAFKA_CLIENT_ID/,
+    );
+  });
+
   it("treats empty strings as unset", () => {
     expect(loadConfig({ LLM_BASE_URL: "" }).llm.baseUrl).toBeUndefined();
   });

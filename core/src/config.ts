@@ -73,6 +73,25 @@ export const envSchema = z.object({
   ISA_MCP_FILES_URL: z.string().url().optional(),
   ISA_MCP_GIT_URL: z.string().url().optional(),
   ISA_AGENT_ROUTER: z.enum(["auto", "scores", "llm"]).default("auto"),
+  KAFKA_BROKERS: z
+    .string()
+    .regex(/^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*,?\s*$/, "expected host:port[,host:port…]")
+    .transform((s) =>
+      s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .optional(),
+  KAFKA_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,200}$/, "letters, digits, '.', '_' and '-' only")
+    .default("isa"),
+  KAFKA_SASL_MECHANISM: z.enum(["plain", "scram-sha-256", "scram-sha-512"]).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  KAFKA_SSL: bool.default(false),
+  KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -156,11 +175,68 @@ export interface Config {
     /** How root picks an agent: `scores` (retrieval scores), `llm` (the model), `auto` (llm iff it calls tools). */
     readonly router: Env["ISA_AGENT_ROUTER"];
   };
+  /** The message bus: Kafka when `kafka` is set (KAFKA_BROKERS), else in process. */
+  readonly bus: { readonly kafka: KafkaConfig | undefined };
   readonly mcp: {
     /** Groups of the local user for `isa mcp … ` over stdio (`public` is always added). */
     readonly stdioGroups: readonly string[];
     /** The MCP endpoint's public URL (RFC 9728 `resource`); unset → derived from each request's Host. */
     readonly publicUrl: string | undefined;
+  };
+}
+
+export interface KafkaConfig {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  /** SASL over the connection (with `ssl`, SASL_SSL; without, SASL_PLAINTEXT). */
+  readonly sasl:
+    | {
+        readonly mechanism: NonNullable<Env["KAFKA_SASL_MECHANISM"]>;
+        readonly username: string;
+        readonly password: string;
+      }
+    | undefined;
+  /** TLS to the brokers; `caFile`: a PEM bundle to trust instead of the system's CAs. */
+  readonly ssl: { readonly caFile: string | undefined } | undefined;
+}
+
+function kafkaConfig(e: Env): KafkaConfig | undefined {
+  const saslVars = [e.KAFKA_SASL_MECHANISM, e.KAFKA_SASL_USERNAME, e.KAFKA_SASL_PASSWORD];
+  const saslSet = saslVars.filter((v) => v !== undefined).length;
+  // A half-configured SASL login would fail at the first connection, far from the cause; fail at start instead.
+  if (saslSet !== 0 && saslSet !== saslVars.length) {
+    throw new AppError(
+      "CONFIG_INVALID",
+      "Invalid configuration: KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD must be set together",
+      { details: { variables: ["KAFKA_SASL_MECHANISM", "KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD"] } },
+    );
+  }
+  if (!e.KAFKA_BROKERS) {
+    const stray = (["KAFKA_SASL_MECHANISM", "KAFKA_SSL_CA_FILE"] as const).filter((k) => e[k] !== undefined);
+    if (stray.length > 0 || e.KAFKA_SSL) {
+      throw new AppError(
+        "CONFIG_INVALID",
+        "Invalid configuration: Kafka settings given without KAFKA_BROKERS",
+        {
+          details: { variables: ["KAFKA_BROKERS"] },
+        },
+      );
+    }
+    return undefined;
+  }
+  return {
+    brokers: e.KAFKA_BROKERS,
+    clientId: e.KAFKA_CLIENT_ID,
+    sasl:
+      e.KAFKA_SASL_MECHANISM && e.KAFKA_SASL_USERNAME && e.KAFKA_SASL_PASSWORD
+        ? {
+            mechanism: e.KAFKA_SASL_MECHANISM,
+            username: e.KAFKA_SASL_USERNAME,
+            password: e.KAFKA_SASL_PASSWORD,
+          }
+        : undefined,
+    // A CA file only makes sense over TLS: setting it turns TLS on.
+    ssl: e.KAFKA_SSL || e.KAFKA_SSL_CA_FILE ? { caFile: e.KAFKA_SSL_CA_FILE } : undefined,
   };
 }
 
@@ -250,6 +326,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
             }
           : undefined,
     },
+    bus: { kafka: kafkaConfig(e) },
     mcp: { stdioGroups: e.ISA_MCP_GROUPS, publicUrl: e.ISA_MCP_PUBLIC_URL },
     agents: {
       urls: e.ISA_AGENT_URLS,

@@ -34,6 +34,10 @@ export const ERROR_CATALOG = {
     message: "The conversation has reached its turn limit; start a new one.",
   },
   DATABASE_UNAVAILABLE: { httpStatus: 503, message: "The database cannot be reached or queried." },
+  BUS_UNAVAILABLE: {
+    httpStatus: 503,
+    message: "The message bus (Kafka) cannot be reached or refused a request.",
+  },
   SHUTTING_DOWN: { httpStatus: 503, message: "The server is shutting down; retry shortly." },
   INTERNAL: { httpStatus: 500, message: "An unexpected internal error occurred." },
 } as const satisfies Record<string, { httpStatus: number; message: string }>;

@@ -1,6 +1,22 @@
 // The API client's surface is listed once, in ./client/index.ts.
+
+export type {
+  Bus,
+  BusAssignment,
+  BusHandler,
+  BusMessage,
+  BusRecord,
+  BusSubscription,
+  SubscribeOptions,
+} from "./bus/bus.js";
+export { DEFAULT_RETRY_BACKOFF, retryDelayMs } from "./bus/bus.js";
+export type { InProcessBusOptions } from "./bus/inProcessBus.js";
+export { createInProcessBus } from "./bus/inProcessBus.js";
+export { murmur2, partitionForKey } from "./bus/partition.js";
+export type { BaseTopic, ConcreteTopic, TopicSpec } from "./bus/topics.js";
+export { concreteTopics, DLQ_RETENTION_MS, dlqTopic, retryTopic, TOPIC_TABLE, TOPICS } from "./bus/topics.js";
 export * from "./client/index.js";
-export type { Config, Env } from "./config.js";
+export type { Config, Env, KafkaConfig } from "./config.js";
 export { envSchema, loadConfig } from "./config.js";
 export type {
   Answer,

@@ -1,5 +1,7 @@
-// Test utilities shared by packages (import from `@isa/core/testkit`, only in tests): the VectorStore conformance
-// suite and a deterministic hashing embedder. Imports vitest, so it is excluded from the package build.
+// Test utilities shared by packages (import from `@isa/core/testkit`, only in tests): the VectorStore and Bus
+// conformance suites and a deterministic hashing embedder. Imports vitest, so it is excluded from the package build.
+export type { BusConformanceTarget } from "./busConformance.js";
+export { describeBusConformance } from "./busConformance.js";
 export type { FixtureDoc, FixtureDocSpec } from "./conformanceFixtures.js";
 export {
   CONFORMANCE_DIMENSIONS,
