@@ -71,6 +71,32 @@ describe("loadConfig", () => {
     expect(loadConfig({ ISA_ANSWER_MODE: "hybrid" }).llm.answerMode).toBe("hybrid");
   });
 
+  it("tracks nothing unless MLFLOW_TRACKING_URI is set, and checks the tracking settings", () => {
+    expect(loadConfig({}).tracking).toEqual({
+      uri: undefined,
+      experimentName: "innersource-assistant",
+      sampleRatio: 1,
+      queueMax: 2048,
+      promptVersion: undefined,
+    });
+    const t = loadConfig({
+      MLFLOW_TRACKING_URI: "http://mlflow.mlops:5000/",
+      MLFLOW_EXPERIMENT_NAME: "isa-prod",
+      ISA_TRACE_SAMPLE_RATIO: "0.25",
+      ISA_TRACE_QUEUE_MAX: "100",
+      ISA_PROMPT_VERSION: "answer-v3",
+    }).tracking;
+    expect(t).toEqual({
+      uri: "http://mlflow.mlops:5000",
+      experimentName: "isa-prod",
+      sampleRatio: 0.25,
+      queueMax: 100,
+      promptVersion: "answer-v3",
+    });
+    expect(() => loadConfig({ MLFLOW_TRACKING_URI: "mlflow:5000" })).toThrow(/MLFLOW_TRACKING_URI/);
+    expect(() => loadConfig({ ISA_TRACE_SAMPLE_RATIO: "1.5" })).toThrow(/ISA_TRACE_SAMPLE_RATIO/);
+  });
+
   it("uses the in-process bus unless KAFKA_BROKERS is set, and checks the Kafka settings", () => {
     expect(loadConfig({}).bus.kafka).toBeUndefined();
     const k = loadConfig({

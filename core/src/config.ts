@@ -92,6 +92,16 @@ export const envSchema = z.object({
   KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
   KAFKA_SSL: bool.default(false),
   KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
+  // MLflow (off unless MLFLOW_TRACKING_URI is set): answer traces over OTLP/HTTP, eval runs, feedback assessments.
+  MLFLOW_TRACKING_URI: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, "must be an http:// or https:// URL")
+    .optional(),
+  MLFLOW_EXPERIMENT_NAME: z.string().min(1).max(500).default("innersource-assistant"),
+  ISA_TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
+  /** Finished spans held for export at most; past it spans are dropped (counted), never waited for. */
+  ISA_TRACE_QUEUE_MAX: int(1, 1_000_000).default(2048),
+  ISA_PROMPT_VERSION: z.string().min(1).max(100).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -177,6 +187,18 @@ export interface Config {
   };
   /** The message bus: Kafka when `kafka` is set (KAFKA_BROKERS), else in process. */
   readonly bus: { readonly kafka: KafkaConfig | undefined };
+  /**
+   * MLflow tracking: `uri` unset = off (nothing is sent anywhere). `sampleRatio`: share of answers traced (decided
+   * from the trace id, so every agent of one answer agrees); `queueMax`: spans buffered for export before dropping.
+   */
+  readonly tracking: {
+    readonly uri: string | undefined;
+    readonly experimentName: string;
+    readonly sampleRatio: number;
+    readonly queueMax: number;
+    /** Overrides the prompt version recorded on traces and eval runs (default: the engine's PROMPT_VERSION). */
+    readonly promptVersion: string | undefined;
+  };
   readonly mcp: {
     /** Groups of the local user for `isa mcp … ` over stdio (`public` is always added). */
     readonly stdioGroups: readonly string[];
@@ -327,6 +349,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
           : undefined,
     },
     bus: { kafka: kafkaConfig(e) },
+    tracking: {
+      uri: e.MLFLOW_TRACKING_URI?.replace(/\/+$/, ""),
+      experimentName: e.MLFLOW_EXPERIMENT_NAME,
+      sampleRatio: e.ISA_TRACE_SAMPLE_RATIO,
+      queueMax: e.ISA_TRACE_QUEUE_MAX,
+      promptVersion: e.ISA_PROMPT_VERSION,
+    },
     mcp: { stdioGroups: e.ISA_MCP_GROUPS, publicUrl: e.ISA_MCP_PUBLIC_URL },
     agents: {
       urls: e.ISA_AGENT_URLS,
