@@ -132,6 +132,27 @@ describe("loadConfig", () => {
     );
   });
 
+  it("uses LanceDB unless QDRANT_URL is set, and checks the Qdrant settings", () => {
+    expect(loadConfig({}).store.qdrant).toBeUndefined();
+    expect(loadConfig({ QDRANT_URL: "http://qdrant.isa.svc:6333/" }).store.qdrant).toEqual({
+      url: "http://qdrant.isa.svc:6333",
+      apiKey: undefined,
+      collection: "isa_chunks",
+    });
+    expect(
+      loadConfig({
+        QDRANT_URL: "https://q.example.com",
+        QDRANT_API_KEY: "k3y",
+        QDRANT_COLLECTION: "team-a_v2",
+      }).store.qdrant,
+    ).toEqual({ url: "https://q.example.com", apiKey: "k3y", collection: "team-a_v2" });
+    expect(() => loadConfig({ QDRANT_URL: "qdrant:6333" })).toThrow(/QDRANT_URL/);
+    expect(() => loadConfig({ QDRANT_URL: "http://q:6333", QDRANT_COLLECTION: "a/b" })).toThrow(
+      /QDRANT_COLLECTION/,
+    );
+    expect(() => loadConfig({ QDRANT_API_KEY: "k3y" })).toThrow(/QDRANT_URL/);
+  });
+
   it("treats empty strings as unset", () => {
     expect(loadConfig({ LLM_BASE_URL: "" }).llm.baseUrl).toBeUndefined();
   });

@@ -102,6 +102,16 @@ export const envSchema = z.object({
   /** Finished spans held for export at most; past it spans are dropped (counted), never waited for. */
   ISA_TRACE_QUEUE_MAX: int(1, 1_000_000).default(2048),
   ISA_PROMPT_VERSION: z.string().min(1).max(100).optional(),
+  // Qdrant, the cluster vector store (unset: LanceDB under ISA_DATA_DIR).
+  QDRANT_URL: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, "must be an http:// or https:// URL")
+    .optional(),
+  QDRANT_API_KEY: z.string().min(1).optional(),
+  QDRANT_COLLECTION: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,200}$/, "1-200 letters, digits, '_' or '-'")
+    .default("isa_chunks"),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -187,6 +197,8 @@ export interface Config {
   };
   /** The message bus: Kafka when `kafka` is set (KAFKA_BROKERS), else in process. */
   readonly bus: { readonly kafka: KafkaConfig | undefined };
+  /** The vector store: Qdrant when `qdrant` is set (QDRANT_URL), else LanceDB under `dataDir`. */
+  readonly store: { readonly qdrant: QdrantConfig | undefined };
   /**
    * MLflow tracking: `uri` unset = off (nothing is sent anywhere). `sampleRatio`: share of answers traced (decided
    * from the trace id, so every agent of one answer agrees); `queueMax`: spans buffered for export before dropping.
@@ -205,6 +217,25 @@ export interface Config {
     /** The MCP endpoint's public URL (RFC 9728 `resource`); unset → derived from each request's Host. */
     readonly publicUrl: string | undefined;
   };
+}
+
+export interface QdrantConfig {
+  readonly url: string;
+  readonly apiKey: string | undefined;
+  /** Chunks collection; document states live in `<collection>_documents`. */
+  readonly collection: string;
+}
+
+function qdrantConfig(e: Env): QdrantConfig | undefined {
+  if (!e.QDRANT_URL) {
+    if (e.QDRANT_API_KEY !== undefined) {
+      throw new AppError("CONFIG_INVALID", "Invalid configuration: QDRANT_API_KEY given without QDRANT_URL", {
+        details: { variables: ["QDRANT_URL"] },
+      });
+    }
+    return undefined;
+  }
+  return { url: e.QDRANT_URL.replace(/\/+$/, ""), apiKey: e.QDRANT_API_KEY, collection: e.QDRANT_COLLECTION };
 }
 
 export interface KafkaConfig {
@@ -349,6 +380,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
           : undefined,
     },
     bus: { kafka: kafkaConfig(e) },
+    store: { qdrant: qdrantConfig(e) },
     tracking: {
       uri: e.MLFLOW_TRACKING_URI?.replace(/\/+$/, ""),
       experimentName: e.MLFLOW_EXPERIMENT_NAME,
