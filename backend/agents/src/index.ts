@@ -10,11 +10,8 @@ export type {
   RouteDecision,
 } from "./a2a/agents.js";
 export { AGENT_IDS, AGENT_KINDS, AGENT_SPECS, decideRoute, route } from "./a2a/agents.js";
-export { AGENT_CARD_PATH, agentCard, agentPath } from "./a2a/card.js";
+export { AGENT_CARD_PATH, agentCard, agentPath, legacyAgentCard } from "./a2a/card.js";
 export { answerData, createAgentExecutor, PrincipalUser, questionOf } from "./a2a/executor.js";
 export { createInProcessAgents } from "./a2a/inProcess.js";
 export type { RemoteAgentOptions } from "./a2a/remote.js";
 export { answerOfTask, createRemoteAgent, parseAgentUrls } from "./a2a/remote.js";
-export { createAdkAgents } from "./adk/adkBackend.js";
-export type { Route } from "./adk/jsonRouterLlm.js";
-export { JsonRouterLlm, ROUTES } from "./adk/jsonRouterLlm.js";

@@ -9,9 +9,11 @@ Usage:
   isa search "<query>" [--k N] [--mode hybrid|dense|lexical] [--groups a,b] [--json]
   isa ask "<question>" [--groups a,b] [--json]
   isa eval <questions.jsonl> --corpus <dir> [--json] [--retrieval-only] [--mode M] [--limit N]
-  isa serve [--port N] [--host H]            HTTP API (default 127.0.0.1:8080; auth: ISA_TOKENS_FILE / ISA_OIDC_*)
+  isa serve [--port N] [--host H] [--role all|api|a2a] [--public-url URL]
+                                             the HTTP API and the A2A agents docs/dev/root (/agents/*) on one
+                                             port (default 127.0.0.1:8080; auth: ISA_TOKENS_FILE / ISA_OIDC_*)
   isa serve-a2a [--port N] [--host H] [--public-url URL]
-                                             A2A agents docs/dev/root under /agents/* (default 127.0.0.1:8090)
+                                             \`isa serve --role a2a\` on 127.0.0.1:8090
 
 Environment: see README.md (ISA_DATA_DIR, EMBED_DEVICE, LLM_BASE_URL, …).
 `;
@@ -26,8 +28,14 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   search: async () => (await import("./commands.js")).searchCommand,
   ask: async () => (await import("./commands.js")).askCommand,
   eval: async () => (await import("./evalCommand.js")).evalCommand,
-  serve: async () => (await import("./serveCommand.js")).serveCommand,
-  "serve-a2a": async () => (await import("./a2aCommand.js")).a2aCommand,
+  serve: async () => {
+    const { serveCommand } = await import("./serveCommand.js");
+    return (argv) => serveCommand(argv);
+  },
+  "serve-a2a": async () => {
+    const { serveCommand } = await import("./serveCommand.js");
+    return (argv) => serveCommand(argv, { role: "a2a" });
+  },
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

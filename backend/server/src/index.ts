@@ -1,9 +1,9 @@
 // Public surface of @isa/server: the fastify app that serves the /v1 API and the A2A agents on one HTTP stack, with
 // auth, rate limits, metrics and persistence. The engine, agents and auth are packages of their own.
 
-export type { A2aAppOptions, A2aDeps, A2aStartOptions, RunningA2aServer } from "./a2a/server.js";
-export { buildA2aApp, startA2aServer } from "./a2a/server.js";
-export type { AppDeps } from "./api/app.js";
+export type { A2aDeps, A2aStartOptions, RunningA2aServer } from "./a2a/server.js";
+export { startA2aServer } from "./a2a/server.js";
+export type { A2aOptions, AppDeps } from "./api/app.js";
 export { apiContextOf, buildApp, defaultLogger } from "./api/app.js";
 export type { ApiContext } from "./api/context.js";
 export type { ApiMetrics } from "./api/metrics.js";

@@ -53,6 +53,46 @@ export function agentCard(spec: AgentSpec, url: string): AgentCard {
   };
 }
 
+/**
+ * The same card in the v0.3 shape (top-level `url`, `preferredTransport`, `protocolVersion`, OpenAPI-style security
+ * schemes), for a client that asks for `A2A-Version: 0.3` by name. Built from the spec, like the v1.0 card, so the
+ * two cannot disagree on skills or modes.
+ */
+export function legacyAgentCard(spec: AgentSpec, url: string): Record<string, unknown> {
+  const v1 = agentCard(spec, url);
+  return {
+    protocolVersion: "0.3.0",
+    name: v1.name,
+    description: v1.description,
+    url,
+    preferredTransport: "JSONRPC",
+    additionalInterfaces: [{ url, transport: "JSONRPC" }],
+    provider: v1.provider,
+    version: v1.version,
+    capabilities: { streaming: true, pushNotifications: false, stateTransitionHistory: false },
+    securitySchemes: {
+      [BEARER_SCHEME]: {
+        type: "http",
+        scheme: "bearer",
+        description:
+          "A static API token (ISA_TOKENS_FILE) or an OIDC JWT; retrieval is filtered by the caller's groups.",
+      },
+    },
+    security: [{ [BEARER_SCHEME]: [] }],
+    defaultInputModes: v1.defaultInputModes,
+    defaultOutputModes: v1.defaultOutputModes,
+    skills: v1.skills.map((k) => ({
+      id: k.id,
+      name: k.name,
+      description: k.description,
+      tags: k.tags,
+      examples: k.examples,
+      inputModes: k.inputModes,
+      outputModes: k.outputModes,
+    })),
+  };
+}
+
 /** Where every agent serves its card (A2A v0.3 and v1.0 alike), relative to the agent's base URL. */
 export const AGENT_CARD_PATH = "/.well-known/agent-card.json";
 

@@ -58,11 +58,20 @@ describe("A2A servers (docs, dev, root)", () => {
       const client = await clientFor(s.url, agent, alice);
       expect((await client.getAgentCard()).name).toBe(card.name);
     }
-    // A v0.3 client (no A2A-Version header) gets the v0.3 card shape, with a top-level url.
-    const legacy = (await (await fetch(`${s.url}/agents/docs/.well-known/agent-card.json`)).json()) as {
+    // No A2A-Version header: still the v1.0 shape (the card must validate against the v1.0 schema whatever the
+    // client sends; the TCK fetches it without a header). A client that names 0.3 gets the v0.3 shape.
+    const bare = (await (await fetch(`${s.url}/agents/docs/.well-known/agent-card.json`)).json()) as {
       url?: string;
+      supportedInterfaces?: unknown[];
     };
+    expect(bare.url).toBeUndefined();
+    expect(bare.supportedInterfaces?.length).toBeGreaterThan(0);
+    const legacy = (await (
+      await fetch(`${s.url}/agents/docs/.well-known/agent-card.json`, { headers: { "A2A-Version": "0.3" } })
+    ).json()) as { url?: string; protocolVersion?: string; supportedInterfaces?: unknown };
     expect(legacy.url).toBe(`${s.url}/agents/docs`);
+    expect(legacy.protocolVersion).toBe("0.3.0");
+    expect(legacy.supportedInterfaces).toBeUndefined();
     // The root agent's card is also at the server's own well-known path.
     expect((await fetch(`${s.url}/.well-known/agent-card.json`, { headers: V1 })).status).toBe(200);
   });
@@ -169,6 +178,28 @@ describe("A2A servers (docs, dev, root)", () => {
     expect(malformed.json).toMatchObject({ jsonrpc: "2.0", id: null, error: { code: -32700 } });
     const notRpc = await rawRpc(s.url, "docs", { hello: "world" }, auth);
     expect(notRpc.json).toMatchObject({ error: { code: -32600 } });
+    // A content type other than JSON is the A2A ContentTypeNotSupportedError (-32005), not a parse error; the
+    // A2A media type and a missing type are read as JSON.
+    const plain = await rawRpc(
+      s.url,
+      "docs",
+      { jsonrpc: "2.0", id: 4, method: "GetTask" },
+      {
+        ...auth,
+        "content-type": "text/plain",
+      },
+    );
+    expect(plain.json).toMatchObject({ jsonrpc: "2.0", error: { code: -32005 } });
+    const a2aJson = await rawRpc(
+      s.url,
+      "docs",
+      { jsonrpc: "2.0", id: 5, method: "NoSuchMethod", params: {} },
+      {
+        ...auth,
+        "content-type": "application/a2a+json",
+      },
+    );
+    expect(a2aJson.json).toMatchObject({ id: 5, error: { code: -32601 } });
     const badParams = await rawRpc(
       s.url,
       "docs",

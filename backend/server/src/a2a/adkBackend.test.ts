@@ -4,7 +4,8 @@
 import type { Event } from "@google/adk";
 import { getFunctionCalls } from "@google/adk";
 import type { AgentId } from "@isa/agents";
-import { AGENT_KINDS, createAdkAgents } from "@isa/agents";
+import { AGENT_KINDS } from "@isa/agents";
+import { createAdkAgents } from "@isa/agents/adk";
 import type { Llm, Principal } from "@isa/core";
 import type { Runtime } from "@isa/engine";
 import { createAnswerer, createOpenAiCompatibleLlm } from "@isa/engine";

@@ -2,8 +2,8 @@
 // schema grammar makes every completion a valid route, and the ADK tree runs root → transfer → leaf on it.
 import type { Event } from "@google/adk";
 import { getFunctionCalls } from "@google/adk";
-import type { Route } from "@isa/agents";
-import { createAdkAgents, JsonRouterLlm, ROUTES } from "@isa/agents";
+import type { Route } from "@isa/agents/adk";
+import { createAdkAgents, JsonRouterLlm, ROUTES } from "@isa/agents/adk";
 import type { Principal } from "@isa/core";
 import type { Runtime } from "@isa/engine";
 import { createLlamaCppLlm } from "@isa/engine";

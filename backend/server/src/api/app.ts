@@ -1,7 +1,9 @@
 // The HTTP API as a fastify instance, built from a Config and injected parts, never listening by itself (tests use
 // `inject`, `startServer` listens). Cross-cutting concerns live here; routes are thin files under routes/.
 import { randomUUID } from "node:crypto";
+import type { TaskStore } from "@a2a-js/sdk/server";
 import rateLimit from "@fastify/rate-limit";
+import type { AgentBackend, AgentId } from "@isa/agents";
 import type { Authenticator } from "@isa/auth";
 import type { Config, ConversationStore } from "@isa/core";
 import { AppError } from "@isa/core";
@@ -10,6 +12,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from "fastify
 import Fastify, { LogController } from "fastify";
 import type { Logger } from "pino";
 import { pino } from "pino";
+import { registerA2a } from "../a2a/routes.js";
 import { defaultConversationStore } from "../persistence/index.js";
 import type { ApiContext } from "./context.js";
 import { principalOf, setPrincipal } from "./context.js";
@@ -38,6 +41,17 @@ export interface AppDeps {
    * app. A store given here is its owner's to close.
    */
   readonly conversations?: ConversationStore;
+  /** What this process serves (default both): `isa serve --role api|a2a` runs one of them for scaling. */
+  readonly roles?: { readonly api: boolean; readonly a2a: boolean };
+  /** The A2A agents' parts (default: in-process agents over the runtime, task stores from config). */
+  readonly a2a?: A2aOptions;
+}
+
+export interface A2aOptions {
+  readonly backends?: Readonly<Record<AgentId, AgentBackend>>;
+  readonly taskStores?: (agent: AgentId) => TaskStore;
+  /** The public base URL the agent cards advertise; default the address the server listens on. */
+  readonly publicUrl?: string;
 }
 
 const contexts = new WeakMap<FastifyInstance, ApiContext>();
@@ -172,16 +186,29 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
       ),
   });
   // Routes go in a child context registered after the rate limiter, so its onRoute hook sees every one of them.
+  const roles = deps.roles ?? { api: true, a2a: true };
   void app.register(async (api) => {
     registerProbes(api, ctx);
-    registerAsk(api, ctx);
-    registerConversations(api, ctx);
-    registerSearch(api, ctx);
-    registerDocuments(api, ctx);
-    registerFeedback(api, ctx);
-    registerProjects(api, ctx);
-    registerOwners(api, ctx);
-    registerLookup(api, ctx);
+    if (roles.api) {
+      registerAsk(api, ctx);
+      registerConversations(api, ctx);
+      registerSearch(api, ctx);
+      registerDocuments(api, ctx);
+      registerFeedback(api, ctx);
+      registerProjects(api, ctx);
+      registerOwners(api, ctx);
+      registerLookup(api, ctx);
+    }
+    if (roles.a2a) {
+      registerA2a(api, config, {
+        runtime: deps.runtime,
+        ...(deps.logger ? { logger: deps.logger } : {}),
+        ...(deps.a2a?.backends ? { backends: deps.a2a.backends } : {}),
+        ...(deps.a2a?.taskStores ? { taskStores: deps.a2a.taskStores } : {}),
+        baseUrl: () =>
+          deps.a2a?.publicUrl ?? ctx.baseUrl ?? `http://${config.server.host}:${config.server.port}`,
+      });
+    }
   });
   contexts.set(app, ctx);
   return app;

@@ -20,6 +20,8 @@ export interface ApiContext {
   closing: boolean;
   /** Requests whose response has not closed yet: shutdown is done waiting when this reaches 0. */
   activeRequests: number;
+  /** The address the server listens on (set by startServer), for links that must be absolute (agent cards). */
+  baseUrl?: string;
 }
 
 const principals = new WeakMap<FastifyRequest, Principal>();

@@ -75,5 +75,6 @@ export async function startServer(
     host: opts.host ?? config.server.host,
     port: opts.port ?? config.server.port,
   });
+  apiContextOf(app).baseUrl = address;
   return { app, url: address, close: (o) => shutdown(app, o) };
 }
