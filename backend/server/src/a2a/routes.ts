@@ -6,7 +6,7 @@
 // negotiation, and SSE for streaming methods.
 import { AgentCard, Extensions, formatSSEErrorEvent, formatSSEEvent, SSE_HEADERS } from "@a2a-js/sdk";
 import { LegacyJsonRpcTransportHandler } from "@a2a-js/sdk/compat/v0_3/server";
-import type { TaskStore } from "@a2a-js/sdk/server";
+import type { AgentExecutor, TaskStore } from "@a2a-js/sdk/server";
 import {
   DefaultRequestHandler,
   defaultServerCallContextBuilder,
@@ -40,6 +40,11 @@ export interface A2aRouteDeps {
   readonly backends?: Readonly<Record<AgentId, AgentBackend>>;
   /** Each agent's task store. Default: PostgreSQL with ISA_DATABASE_URL, else in memory (persistence/). */
   readonly taskStores?: (agent: AgentId) => TaskStore;
+  /**
+   * Replace an agent's executor outright (the A2A TCK's scenario agent runs on this stack this way: same transport,
+   * cards, task stores, auth and errors, its own behaviour). Default: the agent backends' executors.
+   */
+  readonly executors?: (agent: AgentId) => AgentExecutor | undefined;
   /**
    * The public base URL the cards advertise (no trailing slash). Read when a card is first served, so a server can
    * listen on port 0 first and set it to the bound address.
@@ -158,7 +163,9 @@ export function registerA2a(app: FastifyInstance, config: Config, deps: A2aRoute
       // card carries the server's public URL, known only once it listens (port 0 in tests).
       const tasks =
         deps.taskStores?.(id) ?? defaultTaskStore(config, id, deps.logger ? { logger: deps.logger } : {});
-      const executor = createAgentExecutor(id, backends[id], deps.logger ? { logger: deps.logger } : {});
+      const executor =
+        deps.executors?.(id) ??
+        createAgentExecutor(id, backends[id], deps.logger ? { logger: deps.logger } : {});
       let cached: { card: AgentCard; handler: DefaultRequestHandler } | undefined;
       const handlerOf = () => {
         if (!cached) {

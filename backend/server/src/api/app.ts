@@ -1,7 +1,7 @@
 // The HTTP API as a fastify instance, built from a Config and injected parts, never listening by itself (tests use
 // `inject`, `startServer` listens). Cross-cutting concerns live here; routes are thin files under routes/.
 import { randomUUID } from "node:crypto";
-import type { TaskStore } from "@a2a-js/sdk/server";
+import type { AgentExecutor, TaskStore } from "@a2a-js/sdk/server";
 import rateLimit from "@fastify/rate-limit";
 import type { AgentBackend, AgentId } from "@isa/agents";
 import type { Authenticator } from "@isa/auth";
@@ -50,6 +50,8 @@ export interface AppDeps {
 export interface A2aOptions {
   readonly backends?: Readonly<Record<AgentId, AgentBackend>>;
   readonly taskStores?: (agent: AgentId) => TaskStore;
+  /** Replace agents' executors (the A2A TCK's scenario agent); see a2a/routes.ts. */
+  readonly executors?: (agent: AgentId) => AgentExecutor | undefined;
   /** The public base URL the agent cards advertise; default the address the server listens on. */
   readonly publicUrl?: string;
 }
@@ -205,6 +207,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
         ...(deps.logger ? { logger: deps.logger } : {}),
         ...(deps.a2a?.backends ? { backends: deps.a2a.backends } : {}),
         ...(deps.a2a?.taskStores ? { taskStores: deps.a2a.taskStores } : {}),
+        ...(deps.a2a?.executors ? { executors: deps.a2a.executors } : {}),
         baseUrl: () =>
           deps.a2a?.publicUrl ?? ctx.baseUrl ?? `http://${config.server.host}:${config.server.port}`,
       });
