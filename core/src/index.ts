@@ -18,6 +18,13 @@ export { concreteTopics, DLQ_RETENTION_MS, dlqTopic, retryTopic, TOPIC_TABLE, TO
 export * from "./client/index.js";
 export type { Config, Env, KafkaConfig } from "./config.js";
 export { envSchema, loadConfig } from "./config.js";
+export {
+  documentPathMatches,
+  documentQueryMatches,
+  fileNameOf,
+  mayReadDocument,
+  pathDepth,
+} from "./documentQuery.js";
 export type {
   Answer,
   Chunk,
@@ -41,6 +48,7 @@ export type {
   ConversationRecord,
   ConversationStore,
   ConversationTurnRecord,
+  DocumentQuery,
   DocumentState,
   Embedder,
   Llm,

@@ -31,13 +31,42 @@ export interface SearchOptions {
   readonly sources?: readonly string[];
 }
 
+/**
+ * Which documents `findDocuments` returns: those the principal may read for which every condition given holds.
+ * Path conditions look at the repository-relative path (`/`-separated) only, so a store can answer them from its
+ * document records without reading any text. `documentQueryMatches` (core) is their reference semantics.
+ */
+export interface DocumentQuery {
+  /** The caller. The store must filter by `principal.groups` inside its query (no usable group: nothing). */
+  readonly principal: Principal;
+  /** Only these sources (an empty list matches nothing). */
+  readonly sources?: readonly string[];
+  /** Only documents at exactly one of these paths (an empty list matches nothing). */
+  readonly paths?: readonly string[];
+  /** Only documents whose file name (last path segment) is one of these, compared case-insensitively. */
+  readonly fileNames?: readonly string[];
+  /** Only documents whose file name ends with one of these (e.g. `.md`), compared case-insensitively. */
+  readonly extensions?: readonly string[];
+  /** Only documents whose path has between `min` and `max` segments (`README.md` has 1, `docs/a.md` 2). */
+  readonly depth?: { readonly min?: number; readonly max?: number };
+  /** At most this many documents (which ones is up to the store). */
+  readonly limit?: number;
+}
+
 export interface VectorStore {
   /** Insert or replace chunks (by id) and record their document states. */
   upsert(chunks: readonly EmbeddedChunk[], docs: readonly DocumentState[]): Promise<void>;
   /** Remove documents and all their chunks. */
   deleteDocuments(docIds: readonly string[]): Promise<void>;
-  /** Every indexed document of a source (or of all sources). */
+  /** Every indexed document of a source (or of all sources), unfiltered: ingest bookkeeping, not for requests. */
   listDocuments(source?: string): Promise<DocumentState[]>;
+  /**
+   * The documents the principal may read that match `query`, ACL and path conditions applied inside the store's
+   * query: the cost follows what is returned, not the size of the index. In no particular order.
+   */
+  findDocuments(query: DocumentQuery): Promise<DocumentState[]>;
+  /** The sources in which the principal may read at least one document, sorted. */
+  readableSources(principal: Principal): Promise<string[]>;
   /** Vectors already stored for these chunk ids (to reuse instead of re-embedding). */
   getVectors(chunkIds: readonly string[]): Promise<Map<string, Float32Array>>;
   searchDense(vector: Float32Array, opts: SearchOptions): Promise<ScoredChunk[]>;

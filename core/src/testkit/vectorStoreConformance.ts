@@ -12,6 +12,7 @@ import {
   matrixPrincipals,
   mayRead,
 } from "./conformanceFixtures.js";
+import { findDocumentsConformance } from "./findDocumentsConformance.js";
 import { hashingVector } from "./hashingEmbedder.js";
 
 const everyone: Principal = { id: "all", groups: ["public", "eng", "finance", "hr", "sec"] };
@@ -293,5 +294,7 @@ export function describeVectorStoreConformance(name: string, makeStore: () => Pr
       expect((await store.listDocuments()).length).toBe(docs.length);
       expect((await store.listDocuments("docs")).length).toBe(docs.length);
     });
+
+    findDocumentsConformance(fresh, put);
   });
 }

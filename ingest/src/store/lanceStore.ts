@@ -8,6 +8,7 @@
 
 import type {
   Chunk,
+  DocumentQuery,
   DocumentState,
   EmbeddedChunk,
   Principal,
@@ -33,7 +34,7 @@ import {
   SEARCH_TEXT,
 } from "./schema.js";
 import { lexicalQuery } from "./searchText.js";
-import { aclPredicate, searchPredicate, sqlIn, sqlString } from "./sql.js";
+import { aclPredicate, documentPredicate, searchPredicate, sqlIn, sqlString } from "./sql.js";
 import type { Tables } from "./tables.js";
 import { createTables, ensureFtsIndex, openTables } from "./tables.js";
 import { WriteQueue } from "./writeQueue.js";
@@ -177,6 +178,29 @@ export class LanceVectorStore implements VectorStore {
       const q = t.documents.query();
       if (source !== undefined) q.where(`source = ${sqlString(source)}`);
       return (await q.toArray()).map(rowToDocumentState);
+    });
+  }
+
+  async findDocuments(query: DocumentQuery): Promise<DocumentState[]> {
+    this.#assertOpen();
+    const pred = documentPredicate(query);
+    const limit = Number.isFinite(query.limit) ? Math.max(0, Math.floor(query.limit!)) : undefined;
+    if (!pred || limit === 0) return [];
+    return this.#read("findDocuments", [], async (t) => {
+      const q = t.documents.query().where(pred);
+      if (limit !== undefined) q.limit(limit);
+      return (await q.toArray()).map(rowToDocumentState);
+    });
+  }
+
+  async readableSources(principal: Principal): Promise<string[]> {
+    this.#assertOpen();
+    const acl = aclPredicate(principal);
+    if (!acl) return [];
+    return this.#read("readableSources", [], async (t) => {
+      // One narrow column: DataFusion filters the rows, JS only de-duplicates the names.
+      const rows = await t.documents.query().where(acl).select(["source"]).toArray();
+      return [...new Set(rows.map((r) => String(r.source)))].sort();
     });
   }
 

@@ -1,6 +1,6 @@
 // SQL predicate building for LanceDB (DataFusion) filters. Every value that reaches a predicate passes through
 // `sqlString`: group names come from tokens and are treated as hostile.
-import type { Principal, SearchOptions } from "@isa/core";
+import type { DocumentQuery, Principal, SearchOptions } from "@isa/core";
 
 /** Longest group, id or name we put in a predicate; longer values cannot match anything we store. */
 const MAX_VALUE_LENGTH = 512;
@@ -65,5 +65,60 @@ export function searchPredicate(
     if (!p) return undefined;
     parts.push(p);
   }
+  return parts.join(" AND ");
+}
+
+/** Path segments of the `path` column: one more than its number of `/`. */
+const SQL_DEPTH = "(length(path) - length(replace(path, '/', '')) + 1)";
+
+/** `(a OR b …)` of the parts, or undefined when there are none (nothing can match). */
+function anyOfSql(parts: readonly string[]): string | undefined {
+  return parts.length > 0 ? `(${parts.join(" OR ")})` : undefined;
+}
+
+/** Usable lower-cased values without `/` (a file name or an extension never holds one). */
+function nameValues(values: readonly string[]): string[] {
+  return [...new Set(values.filter((v) => usable(v) && !v.includes("/")).map((v) => v.toLowerCase()))];
+}
+
+function depthBound(n: number | undefined): number | undefined {
+  return n !== undefined && Number.isFinite(n) ? Math.floor(n) : undefined;
+}
+
+/**
+ * The filter for `findDocuments`: ACL AND each path condition given (see DocumentQuery). Undefined means "no row
+ * can match" (no usable group, or an explicitly empty list), so the caller returns [] without querying.
+ */
+export function documentPredicate(q: DocumentQuery): string | undefined {
+  const acl = aclPredicate(q.principal);
+  if (!acl) return undefined;
+  const parts = [acl];
+  for (const [column, values] of [
+    ["source", q.sources],
+    ["path", q.paths],
+  ] as const) {
+    if (!values) continue;
+    const p = sqlIn(column, values);
+    if (!p) return undefined;
+    parts.push(p);
+  }
+  if (q.fileNames) {
+    const names = nameValues(q.fileNames);
+    const p = anyOfSql([
+      ...(names.length > 0 ? [`lower(path) IN (${names.map(sqlString).join(", ")})`] : []),
+      ...names.map((n) => `ends_with(lower(path), ${sqlString(`/${n}`)})`),
+    ]);
+    if (!p) return undefined;
+    parts.push(p);
+  }
+  if (q.extensions) {
+    const p = anyOfSql(nameValues(q.extensions).map((e) => `ends_with(lower(path), ${sqlString(e)})`));
+    if (!p) return undefined;
+    parts.push(p);
+  }
+  const min = depthBound(q.depth?.min);
+  const max = depthBound(q.depth?.max);
+  if (min !== undefined) parts.push(`${SQL_DEPTH} >= ${min}`);
+  if (max !== undefined) parts.push(`${SQL_DEPTH} <= ${max}`);
   return parts.join(" AND ");
 }

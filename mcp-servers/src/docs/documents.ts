@@ -1,5 +1,6 @@
-// Document lookups for the docs server. Listing filters DocumentState by its stored ACL; reading goes through
-// `getDocumentChunks(docId, principal)`, which filters inside the store. Missing and unreadable look the same.
+// Document lookups for the docs server. Listing and lookups by path go through `findDocuments`, reading through
+// `getDocumentChunks(docId, principal)`: both filter by the caller's groups inside the store. Missing and unreadable
+// look the same.
 import type { Chunk, DocumentState, Principal, VectorStore } from "@isa/core";
 import { AppError, contentId } from "@isa/core";
 
@@ -12,8 +13,7 @@ function notFound(): never {
 
 /** Documents the principal may read (their ACL shares a group with the principal), in source/path order. */
 export async function readableDocuments(store: VectorStore, principal: Principal): Promise<DocumentState[]> {
-  const mine = new Set(principal.groups);
-  const docs = (await store.listDocuments()).filter((d) => d.acl.some((g) => mine.has(g)));
+  const docs = await store.findDocuments({ principal });
   return docs.sort((a, b) => a.source.localeCompare(b.source) || a.path.localeCompare(b.path));
 }
 
@@ -54,7 +54,7 @@ export async function findDocument(
   const ids =
     q.source !== undefined
       ? [contentId(q.source, wanted)]
-      : (await store.listDocuments()).filter((d) => d.path === wanted).map((d) => d.docId);
+      : (await store.findDocuments({ principal: q.principal, paths: [wanted] })).map((d) => d.docId);
   for (const id of ids) {
     const chunks = await store.getDocumentChunks(id, q.principal);
     if (chunks.length > 0) return chunks;

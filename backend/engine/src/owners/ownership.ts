@@ -55,26 +55,30 @@ export function normalizeRepoPath(p: string): string {
   return segs.join("/");
 }
 
-interface Visible {
-  readonly docs: readonly DocumentState[];
+/**
+ * What one request reads: store queries filtered by the caller's groups and by path inside the store (no listing
+ * of every document), and the text of ownership files, each read at most once per request.
+ */
+interface Reader {
+  readonly store: VectorStore;
+  readonly principal: Principal;
   readonly text: (d: DocumentState) => Promise<string>;
 }
 
-async function visibleTo(store: VectorStore, principal: Principal): Promise<Visible> {
-  const mine = new Set(principal.groups);
-  const docs = (await store.listDocuments()).filter((d) => d.acl.some((g) => mine.has(g)));
+function readerFor(store: VectorStore, principal: Principal): Reader {
   const cache = new Map<string, Promise<string>>();
   const text = (d: DocumentState) => {
     let t = cache.get(d.docId);
     if (!t) {
-      // Read with the principal too, so the store's own filter applies even if the listing were stale.
       t = store.getDocumentChunks(d.docId, principal).then(joinChunks);
       cache.set(d.docId, t);
     }
     return t;
   };
-  return { docs, text };
+  return { store, principal, text };
 }
+
+const isCatalog = (d: DocumentState) => CATALOG_FILES.has(path.posix.basename(d.path));
 
 function dedupe(entries: OwnerEntry[]): OwnerEntry[] {
   const seen = new Set<string>();
@@ -88,16 +92,27 @@ function dedupe(entries: OwnerEntry[]): OwnerEntry[] {
 
 const CATCH_ALL = new Set(["*", "/*", "**", "/**"]);
 
-function codeownersFile(v: Visible, source: string): DocumentState | undefined {
-  const inSource = v.docs.filter((d) => d.source === source);
-  return CODEOWNERS_PATHS.map((p) => inSource.find((d) => d.path === p)).find((d) => d !== undefined);
+/** Per source, the CODEOWNERS file GitHub would read (the first of CODEOWNERS_PATHS present). */
+async function codeownersFiles(r: Reader, sources: readonly string[]): Promise<Map<string, DocumentState>> {
+  const found = await r.store.findDocuments({ principal: r.principal, sources, paths: CODEOWNERS_PATHS });
+  const rank = (d: DocumentState) => CODEOWNERS_PATHS.indexOf(d.path);
+  const out = new Map<string, DocumentState>();
+  for (const d of found) {
+    const seen = out.get(d.source);
+    if (!seen || rank(d) < rank(seen)) out.set(d.source, d);
+  }
+  return out;
 }
 
 /** The CODEOWNERS entries for a path in one source: GitHub's first file found, its last matching rule. */
-async function codeownersFor(v: Visible, source: string, filePath: string): Promise<OwnerEntry[]> {
-  const file = codeownersFile(v, source);
+async function codeownersFor(
+  r: Reader,
+  file: DocumentState | undefined,
+  filePath: string,
+): Promise<OwnerEntry[]> {
   if (!file) return [];
-  const rule = matchRule(parseCodeownersRules(await v.text(file)), filePath);
+  const source = file.source;
+  const rule = matchRule(parseCodeownersRules(await r.text(file)), filePath);
   return (rule?.owners ?? []).map((owner) => ({
     owner,
     source: "codeowners" as const,
@@ -108,17 +123,17 @@ async function codeownersFor(v: Visible, source: string, filePath: string): Prom
 }
 
 /** A whole source's CODEOWNERS owners: its last catch-all rule, else every rule's owners. */
-async function repositoryCodeowners(v: Visible, source: string): Promise<OwnerEntry[]> {
-  const file = codeownersFile(v, source);
+async function repositoryCodeowners(r: Reader, source: string): Promise<OwnerEntry[]> {
+  const file = (await codeownersFiles(r, [source])).get(source);
   if (!file) return [];
-  const rules = parseCodeownersRules(await v.text(file));
-  const catchAll = rules.filter((r) => CATCH_ALL.has(r.pattern)).slice(-1);
+  const rules = parseCodeownersRules(await r.text(file));
+  const catchAll = rules.filter((rule) => CATCH_ALL.has(rule.pattern)).slice(-1);
   return dedupe(
-    (catchAll.length > 0 ? catchAll : rules).flatMap((r) =>
-      r.owners.map((owner) => ({
+    (catchAll.length > 0 ? catchAll : rules).flatMap((rule) =>
+      rule.owners.map((owner) => ({
         owner,
         source: "codeowners" as const,
-        rule: r.pattern,
+        rule: rule.pattern,
         file: file.path,
         repo: source,
       })),
@@ -138,35 +153,56 @@ function catalogEntries(entities: readonly CatalogEntity[], file: DocumentState)
     }));
 }
 
+/** Folders whose catalog-info.yaml would hold the path: the source root, each ancestor, and the path itself. */
+function catalogCandidates(filePath: string): string[] {
+  const segs = filePath.split("/");
+  const dirs = segs.map((_, i) => segs.slice(0, i).join("/")).concat(filePath);
+  return dirs.flatMap((dir) => [...CATALOG_FILES].map((f) => (dir === "" ? f : `${dir}/${f}`)));
+}
+
 /** The deepest readable catalog-info.yaml whose folder holds the path, with its entities. */
 async function catalogFor(
-  v: Visible,
-  source: string,
-  filePath: string,
+  r: Reader,
+  files: readonly DocumentState[],
 ): Promise<{ file: DocumentState; entities: CatalogEntity[] } | undefined> {
-  const files = v.docs
-    .filter((d) => d.source === source && CATALOG_FILES.has(path.posix.basename(d.path)))
-    .filter((d) => inside(dirOf(d.path), filePath))
-    .sort((a, b) => dirOf(b.path).length - dirOf(a.path).length);
-  for (const file of files) {
-    const entities = parseCatalogEntities(await v.text(file));
+  const deepestFirst = [...files].sort(
+    (a, b) => dirOf(b.path).length - dirOf(a.path).length || a.path.localeCompare(b.path),
+  );
+  for (const file of deepestFirst) {
+    const entities = parseCatalogEntities(await r.text(file));
     if (entities.some((e) => e.owner !== undefined)) return { file, entities };
   }
   return undefined;
 }
 
-async function ownersOfPath(v: Visible, filePath: string, source: string | undefined): Promise<Ownership> {
+async function ownersOfPath(r: Reader, filePath: string, source: string | undefined): Promise<Ownership> {
+  const { store, principal } = r;
   let sources: string[];
   if (source !== undefined) sources = [source];
   else {
-    const holding = [...new Set(v.docs.filter((d) => d.path === filePath).map((d) => d.source))];
-    sources = holding.length > 0 ? holding : [...new Set(v.docs.map((d) => d.source))];
+    const holding = await store.findDocuments({ principal, paths: [filePath] });
+    sources =
+      holding.length > 0
+        ? [...new Set(holding.map((d) => d.source))]
+        : await store.readableSources(principal);
+  }
+  sources.sort();
+  const [codeowners, catalogs] = await Promise.all([
+    codeownersFiles(r, sources),
+    store.findDocuments({ principal, sources, paths: catalogCandidates(filePath) }),
+  ]);
+  const catalogsOf = new Map<string, DocumentState[]>();
+  for (const d of catalogs) {
+    if (!isCatalog(d) || !inside(dirOf(d.path), filePath)) continue;
+    const list = catalogsOf.get(d.source);
+    if (list) list.push(d);
+    else catalogsOf.set(d.source, [d]);
   }
   const owners: OwnerEntry[] = [];
   let project: OwnedProject | undefined;
-  for (const s of sources.sort()) {
-    owners.push(...(await codeownersFor(v, s, filePath)));
-    const cat = await catalogFor(v, s, filePath);
+  for (const s of sources) {
+    owners.push(...(await codeownersFor(r, codeowners.get(s), filePath)));
+    const cat = await catalogFor(r, catalogsOf.get(s) ?? []);
     if (!cat) continue;
     owners.push(...catalogEntries(cat.entities, cat.file));
     const p = cat.entities.find((e) => PROJECT_KINDS.has(e.kind));
@@ -176,26 +212,27 @@ async function ownersOfPath(v: Visible, filePath: string, source: string | undef
 }
 
 /** A catalog entity by name (case-insensitive), else an indexed source by name (its catch-all CODEOWNERS rule). */
-async function ownersOfProject(v: Visible, name: string): Promise<Ownership> {
+async function ownersOfProject(r: Reader, name: string): Promise<Ownership> {
   const wanted = name.trim().toLowerCase();
-  const catalogs = v.docs
-    .filter((d) => CATALOG_FILES.has(path.posix.basename(d.path)))
+  const catalogs = (await r.store.findDocuments({ principal: r.principal, fileNames: [...CATALOG_FILES] }))
+    .filter(isCatalog)
     .sort((a, b) => a.source.localeCompare(b.source) || a.path.localeCompare(b.path));
   for (const file of catalogs) {
-    const entities = parseCatalogEntities(await v.text(file));
+    const entities = parseCatalogEntities(await r.text(file));
     const e = entities.find((x) => PROJECT_KINDS.has(x.kind) && x.name.toLowerCase() === wanted);
     if (!e) continue;
     const dir = dirOf(file.path);
     // The project's own entity first, then what CODEOWNERS says about its folder.
-    const owners = [...catalogEntries([e], file), ...(await codeownersFor(v, file.source, file.path))];
+    const codeowners = (await codeownersFiles(r, [file.source])).get(file.source);
+    const owners = [...catalogEntries([e], file), ...(await codeownersFor(r, codeowners, file.path))];
     return { owners: dedupe(owners), project: { name: e.name, source: file.source, path: dir } };
   }
-  const source = [...new Set(v.docs.map((d) => d.source))].find((s) => s.toLowerCase() === wanted);
+  const source = (await r.store.readableSources(r.principal)).find((s) => s.toLowerCase() === wanted);
   if (source === undefined) {
     // Same answer for a project that does not exist and one the caller cannot see.
     throw new AppError("NOT_FOUND", `No project called "${name}" is visible to you.`);
   }
-  return { owners: await repositoryCodeowners(v, source), project: { name: source, source, path: "" } };
+  return { owners: await repositoryCodeowners(r, source), project: { name: source, source, path: "" } };
 }
 
 /** Owners of a path (CODEOWNERS + catalog) or of a project, from what the principal may read. */
@@ -204,7 +241,7 @@ export async function findOwners(
   principal: Principal,
   query: OwnershipQuery,
 ): Promise<Ownership> {
-  const v = await visibleTo(store, principal);
-  if ("project" in query) return ownersOfProject(v, query.project);
-  return ownersOfPath(v, normalizeRepoPath(query.path), query.source);
+  const r = readerFor(store, principal);
+  if ("project" in query) return ownersOfProject(r, query.project);
+  return ownersOfPath(r, normalizeRepoPath(query.path), query.source);
 }

@@ -1,8 +1,13 @@
 // Project discovery for GET /v1/projects: Backstage `catalog-info.yaml` entities found in the index, and for an
 // indexed source without one, a project made from its root README and CODEOWNERS. Only documents the caller may
 // read are looked at, so neither a project nor a document path leaks across groups.
+//
+// Cost: a handful of store queries, each filtered by the caller's groups and by path inside the store (catalog
+// files, root READMEs, CODEOWNERS, then markdown one folder depth at a time until every project listed has its
+// documents), so the work follows what is returned, not the size of the index. Nothing lists every document.
 import path from "node:path";
 import type { DocumentState, Principal, VectorStore } from "@isa/core";
+import { pathDepth } from "@isa/core";
 import { joinChunks } from "../documents.js";
 import { CATALOG_FILES, CODEOWNERS_PATHS, parseCatalogInfo, repositoryOwners } from "./index.js";
 
@@ -19,7 +24,12 @@ export interface Project {
 }
 
 const README = /^readme(\.(md|markdown|txt|rst))?$/i;
+/** Every file name README matches, for the store's (case-insensitive) file-name filter. */
+const README_NAMES = ["readme", "readme.md", "readme.markdown", "readme.txt", "readme.rst"];
+const MARKDOWN_EXTENSIONS = [".md", ".markdown", ".mdx"];
 const DOCS_PER_PROJECT = 20;
+/** Sources whose files are read at the same time. */
+const READ_CONCURRENCY = 8;
 const MAX_PROJECTS = 100;
 
 // Catalog and CODEOWNERS parsing live in ../owners (shared with GET /v1/owners and the MCP who_owns tool).
@@ -40,24 +50,84 @@ export function readmeDescription(text: string): string | undefined {
   return undefined;
 }
 
-function mayRead(principal: Principal, acl: readonly string[]): boolean {
-  return acl.some((g) => principal.groups.includes(g));
-}
-
 const dirOf = (p: string) => (path.posix.dirname(p) === "." ? "" : path.posix.dirname(p));
-const under = (dir: string, p: string) => dir === "" || p.startsWith(`${dir}/`);
-const isMarkdown = (p: string) => /\.(md|markdown|mdx)$/i.test(p);
+const byPath = (a: DocumentState, b: DocumentState) => a.path.localeCompare(b.path);
 
-async function textOf(store: VectorStore, doc: DocumentState, principal: Principal): Promise<string> {
-  return joinChunks(await store.getDocumentChunks(doc.docId, principal));
+function groupBySource(docs: readonly DocumentState[]): Map<string, DocumentState[]> {
+  const out = new Map<string, DocumentState[]>();
+  for (const d of docs) {
+    const list = out.get(d.source);
+    if (list) list.push(d);
+    else out.set(d.source, [d]);
+  }
+  return out;
 }
 
-function docsUnder(docs: readonly DocumentState[], dir: string): string[] {
-  return docs
-    .filter((d) => isMarkdown(d.path) && under(dir, d.path))
-    .map((d) => d.path)
-    .sort((a, b) => a.split("/").length - b.split("/").length || a.localeCompare(b))
-    .slice(0, DOCS_PER_PROJECT);
+type Draft = Omit<Project, "docs">;
+
+/** `fn` over `items` with at most `limit` calls in flight; results in input order. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/**
+ * The markdown documents under each (source, folder), shallowest first then by name, at most DOCS_PER_PROJECT:
+ * one store query per folder depth, only for sources with a folder still short of documents, stopping when all
+ * are full or no deeper markdown is left.
+ */
+async function docsUnderFolders(
+  store: VectorStore,
+  principal: Principal,
+  folders: readonly { readonly source: string; readonly dir: string }[],
+): Promise<Map<string, string[]>> {
+  const key = (source: string, dir: string) => `${source}\u0000${dir}`;
+  const out = new Map<string, string[]>();
+  const pending = new Map<string, { source: string; dir: string; first: number }>();
+  for (const f of folders) {
+    out.set(key(f.source, f.dir), []);
+    pending.set(key(f.source, f.dir), { ...f, first: f.dir === "" ? 1 : pathDepth(f.dir) + 1 });
+  }
+  let depth = 1;
+  while (pending.size > 0) {
+    depth = Math.max(depth, Math.min(...[...pending.values()].map((p) => p.first)));
+    const sources = [...new Set([...pending.values()].filter((p) => p.first <= depth).map((p) => p.source))];
+    const found = await store.findDocuments({
+      principal,
+      sources,
+      extensions: MARKDOWN_EXTENSIONS,
+      depth: { min: depth, max: depth },
+    });
+    for (const d of found.sort(byPath)) {
+      // Every ancestor folder of the document ("" = the source root) may be a project's folder.
+      const segs = d.path.split("/");
+      for (let i = 0; i < segs.length; i++) {
+        const k = key(d.source, segs.slice(0, i).join("/"));
+        const docs = pending.has(k) ? out.get(k) : undefined;
+        if (!docs) continue;
+        docs.push(d.path);
+        if (docs.length >= DOCS_PER_PROJECT) pending.delete(k);
+      }
+    }
+    if (pending.size === 0) break;
+    if (found.length === 0) {
+      const deeper = await store.findDocuments({
+        principal,
+        sources: [...new Set([...pending.values()].map((p) => p.source))],
+        extensions: MARKDOWN_EXTENSIONS,
+        depth: { min: depth + 1 },
+        limit: 1,
+      });
+      if (deeper.length === 0) break;
+    }
+    depth++;
+  }
+  return out;
 }
 
 /** Every project visible to the principal, filtered by `q` (all words must match name, description, owners or path). */
@@ -66,39 +136,64 @@ export async function discoverProjects(
   principal: Principal,
   q?: string,
 ): Promise<Project[]> {
-  const visible = (await store.listDocuments()).filter((d) => mayRead(principal, d.acl));
-  const bySource = new Map<string, DocumentState[]>();
-  for (const d of visible) bySource.set(d.source, [...(bySource.get(d.source) ?? []), d]);
-  const projects: Project[] = [];
-  for (const [source, docs] of [...bySource].sort(([a], [b]) => a.localeCompare(b))) {
-    const catalogs = docs.filter((d) => CATALOG_FILES.has(path.posix.basename(d.path)));
-    for (const c of catalogs) {
-      const dir = dirOf(c.path);
-      for (const e of parseCatalogInfo(await textOf(store, c, principal))) {
-        projects.push({ ...e, source, path: dir, docs: docsUnder(docs, dir), from: "catalog-info" });
+  const [sources, catalogs, readmes, codeowners] = await Promise.all([
+    store.readableSources(principal),
+    store.findDocuments({ principal, fileNames: [...CATALOG_FILES] }),
+    store.findDocuments({ principal, fileNames: README_NAMES, depth: { max: 1 } }),
+    store.findDocuments({ principal, paths: CODEOWNERS_PATHS }),
+  ]);
+  const catalogsOf = groupBySource(catalogs.filter((d) => CATALOG_FILES.has(path.posix.basename(d.path))));
+  const readmeOf = groupBySource(readmes.filter((d) => README.test(d.path)));
+  const codeownersOf = groupBySource(codeowners);
+  const textOf = async (doc: DocumentState) =>
+    joinChunks(await store.getDocumentChunks(doc.docId, principal));
+
+  // Sources are independent: read their files concurrently, keep the sorted order.
+  const perSource = async (source: string): Promise<Draft[]> => {
+    const cats = (catalogsOf.get(source) ?? []).sort(byPath);
+    if (cats.length > 0) {
+      const out: Draft[] = [];
+      for (const c of cats) {
+        for (const e of parseCatalogInfo(await textOf(c))) {
+          out.push({ ...e, source, path: dirOf(c.path), from: "catalog-info" });
+        }
       }
+      return out;
     }
-    if (catalogs.length > 0) continue;
-    const readme = docs.find((d) => !d.path.includes("/") && README.test(d.path));
-    const codeowners = CODEOWNERS_PATHS.map((p) => docs.find((d) => d.path === p)).find(
+    const readme = (readmeOf.get(source) ?? []).sort(byPath)[0];
+    const inSource = codeownersOf.get(source) ?? [];
+    const owners = CODEOWNERS_PATHS.map((p) => inSource.find((d) => d.path === p)).find(
       (d) => d !== undefined,
     );
-    const description = readme ? readmeDescription(await textOf(store, readme, principal)) : undefined;
-    projects.push({
-      name: source,
-      source,
-      path: "",
-      ...(description ? { description } : {}),
-      owners: codeowners ? parseCodeowners(await textOf(store, codeowners, principal)) : [],
-      docs: docsUnder(docs, ""),
-      from: "readme",
-    });
-  }
+    const [description, ownerNames] = await Promise.all([
+      readme ? textOf(readme).then(readmeDescription) : undefined,
+      owners ? textOf(owners).then(parseCodeowners) : [],
+    ]);
+    return [
+      {
+        name: source,
+        source,
+        path: "",
+        ...(description ? { description } : {}),
+        owners: ownerNames,
+        from: "readme",
+      },
+    ];
+  };
+  const sorted = [...sources].sort((a, b) => a.localeCompare(b));
+  const drafts = (await mapLimited(sorted, READ_CONCURRENCY, perSource)).flat();
   const words = (q ?? "").toLowerCase().split(/\s+/).filter(Boolean);
-  return projects
+  const listed = drafts
     .filter((p) => {
       const hay = [p.name, p.description ?? "", p.owners.join(" "), p.source, p.path].join(" ").toLowerCase();
       return words.every((w) => hay.includes(w));
     })
     .slice(0, MAX_PROJECTS);
+  // Documents only for the projects returned.
+  const docs = await docsUnderFolders(
+    store,
+    principal,
+    listed.map((p) => ({ source: p.source, dir: p.path })),
+  );
+  return listed.map(({ from, ...p }) => ({ ...p, docs: docs.get(`${p.source}\u0000${p.path}`) ?? [], from }));
 }
