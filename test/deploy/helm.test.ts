@@ -91,6 +91,20 @@ const kindCounts = (objects: readonly K8sObject[]) =>
       .map((k) => [k, objects.filter((o) => o.kind === k).length]),
   );
 
+describe("deploy: chart README", () => {
+  it("lists every key of values.yaml with its default (the table is generated and current)", () => {
+    const r = run(process.execPath, [repo("scripts/helm-values-table.mjs")]);
+    expect(r.status, r.stderr).toBe(0);
+    const readme = readFileSync(`${CHART}/README.md`, "utf8");
+    const block = readme.slice(
+      readme.indexOf("<!-- values:begin -->\n") + "<!-- values:begin -->\n".length,
+      readme.indexOf("<!-- values:end -->"),
+    );
+    expect(block, "regenerate with: node scripts/helm-values-table.mjs").toBe(r.stdout);
+    expect(r.stdout).toContain("| `vllm.toolCallParser` |");
+  });
+});
+
 const component = (p: Pod) => p.labels["app.kubernetes.io/component"] ?? "";
 const isIsaImage = (image: string) => /innersource-assistant/.test(image);
 
