@@ -7,7 +7,7 @@
 #       holds a formatted broker is restarted as it was: same cluster id, same ports, same data (restart after a
 #       crash). Prints, when the broker is ready:  KAFKA_BROKERS=127.0.0.1:PORT  KAFKA_BROKER_DIR=DIR  KAFKA_BROKER_PID=PID
 #   scripts/kafka-broker.sh stop [--dir DIR] [--keep]
-#       Stops the broker of DIR (default: the last one started) and deletes DIR unless --keep.
+#       Stops the broker of DIR (default: the last one started without --dir) and deletes DIR unless --keep.
 #   scripts/kafka-broker.sh status [--dir DIR]
 #
 # Env: ISA_KAFKA_VERSION (default 4.4.0), ISA_KAFKA_HEAP (default "-Xms256m -Xmx768m"), ISA_KAFKA_READY_TIMEOUT (s, 120).
@@ -32,12 +32,18 @@ free_port() {
   node -e 'const s=require("node:net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
-alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+# Alive and not a zombie (an orphaned broker is reaped by whatever runs as PID 1, which may be slow or never).
+alive() {
+  [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null &&
+    [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" != Z ]
+}
 
 case "$cmd" in
   start)
     libs="$(bash "$here/install-kafka.sh")"
-    if [ -z "$dir" ]; then dir="$(mktemp -d "${TMPDIR:-/tmp}/isa-kafka.XXXXXX")"; fi
+    # `stop` without --dir stops the last broker started without --dir (tests pass their own dirs and stay out of it).
+    record=0
+    if [ -z "$dir" ]; then dir="$(mktemp -d "${TMPDIR:-/tmp}/isa-kafka.XXXXXX")"; record=1; fi
     mkdir -p "$dir"
     dir="$(cd "$dir" && pwd)"
     if [ -f "$dir/broker.pid" ] && alive "$(cat "$dir/broker.pid")"; then
@@ -100,7 +106,7 @@ L4J
     setsid nohup "${jvm[@]}" kafka.Kafka "$dir/server.properties" >"$dir/stdout.log" 2>&1 </dev/null &
     pid=$!
     echo "$pid" >"$dir/broker.pid"
-    mkdir -p "$state_root"; echo "$dir" >"$current"
+    if [ "$record" = 1 ]; then mkdir -p "$state_root"; echo "$dir" >"$current"; fi
     deadline=$((SECONDS + ${ISA_KAFKA_READY_TIMEOUT:-120}))
     until grep -q "Kafka Server started" "$dir/server.log" 2>/dev/null; do
       if ! alive "$pid"; then

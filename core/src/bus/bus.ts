@@ -39,7 +39,10 @@ export interface SubscribeOptions {
   /** Consumer group: members of one group share the partitions; each group gets every record. */
   readonly group: string;
   readonly handler: BusHandler;
-  /** A group with no committed position starts at the oldest retained record (default: only new records). */
+  /**
+   * Where a group with no committed position starts: the oldest retained record, or (default) the first record
+   * published after `subscribe` resolves.
+   */
   readonly fromBeginning?: boolean;
   /** Partitions handled at once by this member (default 4). Order within a partition holds regardless. */
   readonly concurrency?: number;
