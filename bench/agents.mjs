@@ -36,13 +36,13 @@ execFileSync(
   },
 );
 
-const dist = (p) => new URL(`../backend/dist/${p}`, import.meta.url).href;
+const dist = (p) => new URL(`../backend/${p}`, import.meta.url).href;
 const { loadConfig } = await import("@isa/core");
-const { createRuntime } = await import(dist("runtime.js"));
-const { route } = await import(dist("a2a/agents.js"));
-const { createAnswerer } = await import(dist("answer/index.js"));
+const { createRuntime } = await import(dist("engine/dist/runtime.js"));
+const { route } = await import(dist("agents/dist/a2a/agents.js"));
+const { createAnswerer } = await import(dist("engine/dist/answer/index.js"));
 const t0 = performance.now();
-const { createAdkAgents } = await import(dist("agents/adkBackend.js"));
+const { createAdkAgents } = await import(dist("agents/dist/adk/adkBackend.js"));
 const importMs = performance.now() - t0;
 
 const config = loadConfig(env);

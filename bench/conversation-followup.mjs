@@ -10,7 +10,7 @@
 //                 of that?", or $FOLLOW_UP): the rule should find the previous question's document
 //   *Rule = the answerer's rule; *Always = always searching with the previous question; followUpAlone = no rule
 // Usage: node bench/conversation-followup.mjs [questions.jsonl] [corpus dir]   (needs `npx tsc -b` and the models)
-import { isFollowUp, preferExpanded, retrievalQuery } from "../backend/dist/answer/history.js";
+import { isFollowUp, preferExpanded, retrievalQuery } from "../backend/engine/dist/answer/history.js";
 import { PUBLIC_GROUP } from "../core/dist/index.js";
 import { openEvalIndex } from "./lib/evalIndex.mjs";
 

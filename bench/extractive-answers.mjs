@@ -6,7 +6,7 @@
 //   --dump   also print every answer
 // Usage: node bench/extractive-answers.mjs [--dump] [questions.jsonl] [corpus dir]   (needs `npx tsc -b` and
 // `isa eval` run once on the corpus, which builds the index this reads)
-import { factRecall } from "../backend/dist/eval/metrics.js";
+import { factRecall } from "../backend/engine/dist/eval/metrics.js";
 import { PUBLIC_GROUP } from "../core/dist/index.js";
 import { openEvalIndex } from "./lib/evalIndex.mjs";
 

@@ -22,7 +22,7 @@ const { StreamableHTTPClientTransport } = await imp(
   "node_modules/@modelcontextprotocol/sdk/dist/esm/client/streamableHttp.js",
 );
 const core = await imp("core/dist/index.js");
-const backend = await imp("backend/dist/index.js");
+const backend = await imp("backend/engine/dist/index.js");
 const mcp = await imp("mcp-servers/dist/index.js");
 
 const work = mkdtempSync(path.join(tmpdir(), "isa-bench-mcp-"));

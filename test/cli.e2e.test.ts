@@ -13,7 +13,7 @@ const modelsDir = process.env.ISA_MODELS_DIR ?? path.join(repo, ".isa", "models"
 // Outside CI a missing build or model skips; in CI (where setup ran) it must run, so a broken setup fails loudly.
 const ready =
   process.env.CI === "true" ||
-  (existsSync(path.join(repo, "backend", "dist", "cli", "main.js")) && existsSync(modelsDir));
+  (existsSync(path.join(repo, "backend", "cli", "dist", "main.js")) && existsSync(modelsDir));
 
 let work: string;
 let corpus: string;

@@ -33,7 +33,7 @@ const bin = path.join(repo, "bin", "isa.mjs");
 const ready =
   process.env.CI === "true" ||
   (existsSync(path.join(repo, "mcp-servers", "dist", "cli", "main.js")) &&
-    existsSync(path.join(repo, "backend", "dist", "index.js")));
+    existsSync(path.join(repo, "backend", "cli", "dist", "main.js")));
 
 const SECRET = "CANARY-MCP-ENG-SECRET";
 

@@ -1,8 +1,8 @@
 // The index `isa eval` built for a corpus (cached under $ISA_DATA_DIR/eval-cache), opened for a bench that wants
 // to run retrieval or answering over the eval questions without re-ingesting.
 import path from "node:path";
-import { corpusHash, loadQuestions } from "../../backend/dist/eval/runEval.js";
-import { createRuntime } from "../../backend/dist/runtime.js";
+import { corpusHash, loadQuestions } from "../../backend/engine/dist/eval/runEval.js";
+import { createRuntime } from "../../backend/engine/dist/runtime.js";
 import { loadConfig } from "../../core/dist/index.js";
 import { INDEX_VERSION } from "../../ingest/dist/index.js";
 

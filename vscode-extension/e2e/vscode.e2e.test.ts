@@ -37,7 +37,7 @@ const ready =
   process.env.ISA_E2E_VSCODE === "1" ||
   (process.env.ISA_E2E_VSCODE !== "0" &&
     (process.env.CI === "true" ||
-      (existsSync(path.join(repo, "backend", "dist", "cli", "main.js")) &&
+      (existsSync(path.join(repo, "backend", "cli", "dist", "main.js")) &&
         existsSync(modelsDir) &&
         existsSync(vsix) &&
         existsSync(CHROMIUM))));

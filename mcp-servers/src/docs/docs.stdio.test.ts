@@ -18,7 +18,7 @@ const modelsDir = process.env.ISA_MODELS_DIR ?? path.join(repoRoot, ".isa", "mod
 const ready =
   process.env.CI === "true" ||
   (existsSync(path.join(repoRoot, "mcp-servers", "dist", "cli", "main.js")) &&
-    existsSync(path.join(repoRoot, "backend", "dist", "cli", "main.js")) &&
+    existsSync(path.join(repoRoot, "backend", "cli", "dist", "main.js")) &&
     existsSync(modelsDir));
 const MARKER = "BREAKGLASS-VAULT-PATH-7731";
 let work: string;

@@ -192,7 +192,7 @@ export function registerA2a(app: FastifyInstance, config: Config, deps: A2aRoute
         () => legacyCardOf(id),
       );
 
-      rpc.post(agentPath(id), async (request, reply) => {
+      const handle = async (request: FastifyRequest, reply: FastifyReply) => {
         const version = requestedVersion(request);
         const legacy = (version ?? LEGACY_VERSION) === LEGACY_VERSION;
         const mapError = legacy
@@ -245,7 +245,10 @@ export function registerA2a(app: FastifyInstance, config: Config, deps: A2aRoute
         } catch (err) {
           return reply.send({ ...rpcError(body.id, 0, ""), error: mapError(err) });
         }
-      });
+      };
+      // With and without a trailing slash: clients resolve "/" against the interface URL (the TCK's does).
+      rpc.post(agentPath(id), handle);
+      rpc.post(`${agentPath(id)}/`, handle);
     }
     // The root agent's card at the server's own well-known path too, for clients that only take a host.
     registerCard(
