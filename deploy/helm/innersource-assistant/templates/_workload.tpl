@@ -90,6 +90,10 @@ spec:
             - name: EMBED_DEVICE
               value: cuda
             {{- end }}
+            {{- if .tokens }}
+            - name: ISA_TOKENS_FILE
+              value: /etc/isa/tokens/tokens.yaml
+            {{- end }}
             {{- include "isa.credentialsEnv" (dict "root" $root "qdrant" .qdrant "llm" .llm "db" .db) | nindent 12 }}
             {{- with .env }}
             {{- . | nindent 12 }}
