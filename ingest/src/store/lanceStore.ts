@@ -36,7 +36,7 @@ import {
 import { lexicalQuery } from "./searchText.js";
 import { aclPredicate, documentPredicate, searchPredicate, sqlIn, sqlString } from "./sql.js";
 import type { Tables } from "./tables.js";
-import { createTables, ensureFtsIndex, openTables } from "./tables.js";
+import { createTables, ensureFtsIndex, ensureScalarIndexes, openTables } from "./tables.js";
 import { WriteQueue } from "./writeQueue.js";
 
 export interface LanceStoreOptions {
@@ -123,7 +123,10 @@ export class LanceVectorStore implements VectorStore {
         checkMeta({ format: INDEX_FORMAT, modelId: opts.modelId, dimensions: dims }, wanted, opts.dir);
       }
       if (!found) await writeMeta(opts.dir, wanted);
-      if (tables) await ensureFtsIndex(tables.chunks);
+      if (tables) {
+        await ensureFtsIndex(tables.chunks);
+        await ensureScalarIndexes(tables);
+      }
       return new LanceVectorStore(db, tables, opts);
     } catch (err) {
       db.close();
