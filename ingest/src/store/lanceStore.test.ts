@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { AppError } from "@isa/core";
 import { CONFORMANCE_DIMENSIONS, describeVectorStoreConformance, fixtureDoc } from "@isa/core/testkit";
+import { connect } from "@lancedb/lancedb";
 import { afterAll, describe, expect, it } from "vitest";
 import { openLanceStore } from "./index.js";
 
@@ -62,6 +63,46 @@ describe("LanceVectorStore specifics", () => {
     expect(hits.map((h) => h.chunk.id)).toEqual([doc.chunks[0]!.id]);
     await s2.close();
     await expect(s2.stats()).rejects.toMatchObject({ code: "STORE_UNAVAILABLE" });
+  });
+
+  it("keeps scalar indexes for document lookups, adding them to an index written without them", async () => {
+    const dir = await tempDir();
+    const doc = fixtureDoc({ path: "docs/CODEOWNERS", acl: ["public"], texts: ["* @acme/docs"] });
+    const s1 = await open(dir);
+    await s1.upsert(doc.chunks, [doc.state]);
+    await s1.close();
+    const indexed = async () => {
+      const db = await connect(path.join(dir, "lancedb"));
+      const out: string[] = [];
+      for (const name of ["chunks", "documents"]) {
+        const t = await db.openTable(name);
+        for (const i of await t.listIndices()) out.push(`${name}.${i.columns.join(",")}:${i.indexType}`);
+        t.close();
+      }
+      db.close();
+      return out.sort();
+    };
+    const wanted = [
+      "chunks.docId:BTree",
+      "documents.acl:LabelList",
+      "documents.path:BTree",
+      "documents.source:BTree",
+    ];
+    expect(await indexed()).toEqual(expect.arrayContaining(wanted));
+    // An index from before these existed: drop them, reopen, and they are back.
+    const db = await connect(path.join(dir, "lancedb"));
+    for (const name of ["chunks", "documents"]) {
+      const t = await db.openTable(name);
+      for (const i of await t.listIndices()) if (i.indexType !== "FTS") await t.dropIndex(i.name);
+      t.close();
+    }
+    db.close();
+    expect((await indexed()).filter((i) => wanted.includes(i))).toEqual([]);
+    const s2 = await open(dir);
+    expect(await indexed()).toEqual(expect.arrayContaining(wanted));
+    expect(await s2.findDocuments({ principal: everyone, paths: ["docs/CODEOWNERS"] })).toEqual([doc.state]);
+    expect(await s2.getDocumentChunks(doc.state.docId, everyone)).toHaveLength(1);
+    await s2.close();
   });
 
   it("finds exact identifiers such as flags and file names, ranked above their loose parts", async () => {
