@@ -151,6 +151,27 @@ describe.runIf(tools)("deploy: helm chart and image", () => {
     expect(invalid.sort()).toEqual(["Deployment", "KafkaTopic"]);
   });
 
+  it("other combinations (Socket Mode, external Kafka with SASL/TLS, external Qdrant and MLflow, no vLLM) render valid and secure", () => {
+    const variants = [
+      "bot.socketMode=true,networkPolicy.enabled=false,postgresql.enabled=false,mlflow.external.url=http://mlflow.ml:5000",
+      "kafka.external.brokers=kafka-0.kafka:9093\\,kafka-1.kafka:9093,kafka.tls.enabled=true,kafka.tls.caSecret=kafka-ca," +
+        "kafka.sasl.mechanism=scram-sha-512,kafka.sasl.username=isa,keda.enabled=true,keda.triggerAuthenticationRef=kafka-auth," +
+        "qdrant.enabled=false,qdrant.external.url=http://qdrant:6333",
+      "kafka.enabled=true,vllm.enabled=false,llm.baseUrl=https://llm.example.com/v1,sources.persistence.existingClaim=shared," +
+        "reindex.enabled=false,backend.autoscaling.enabled=false,image.digest=sha256:" +
+        "0".repeat(64),
+    ];
+    for (const set of variants) {
+      const r = render(t, set, ["--set", set]);
+      const report = kubeconform(t, r.yaml);
+      expect(report.summary, set).toEqual({ valid: r.objects.length, invalid: 0, errors: 0, skipped: 0 });
+      expect(
+        r.pods.flatMap((p) => [...podViolations(p), ...probeViolations(p, isIsaImage)]),
+        set,
+      ).toEqual([]);
+    }
+  });
+
   it("refuses settings it cannot honour", () => {
     for (const [set, why] of [
       ["flink.enabled=true", "Flink router"],
