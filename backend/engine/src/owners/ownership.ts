@@ -12,6 +12,7 @@ import { AppError } from "@isa/core";
 import { joinChunks } from "../documents.js";
 import { CATALOG_FILES, type CatalogEntity, PROJECT_KINDS, parseCatalogEntities } from "./catalog.js";
 import { CODEOWNERS_PATHS, matchRule, parseCodeownersRules } from "./codeowners.js";
+import { mapLimited } from "./mapLimited.js";
 
 export interface OwnerEntry {
   readonly owner: string;
@@ -77,6 +78,9 @@ function readerFor(store: VectorStore, principal: Principal): Reader {
   };
   return { store, principal, text };
 }
+
+/** Sources whose ownership files are read at the same time. */
+const READ_CONCURRENCY = 8;
 
 const isCatalog = (d: DocumentState) => CATALOG_FILES.has(path.posix.basename(d.path));
 
@@ -198,11 +202,16 @@ async function ownersOfPath(r: Reader, filePath: string, source: string | undefi
     if (list) list.push(d);
     else catalogsOf.set(d.source, [d]);
   }
+  // Sources are independent: read their files concurrently, then merge in source order.
+  const perSource = await mapLimited(sources, READ_CONCURRENCY, async (s) => ({
+    s,
+    codeowners: await codeownersFor(r, codeowners.get(s), filePath),
+    cat: await catalogFor(r, catalogsOf.get(s) ?? []),
+  }));
   const owners: OwnerEntry[] = [];
   let project: OwnedProject | undefined;
-  for (const s of sources) {
-    owners.push(...(await codeownersFor(r, codeowners.get(s), filePath)));
-    const cat = await catalogFor(r, catalogsOf.get(s) ?? []);
+  for (const { s, codeowners: co, cat } of perSource) {
+    owners.push(...co);
     if (!cat) continue;
     owners.push(...catalogEntries(cat.entities, cat.file));
     const p = cat.entities.find((e) => PROJECT_KINDS.has(e.kind));

@@ -10,6 +10,7 @@ import type { DocumentState, Principal, VectorStore } from "@isa/core";
 import { pathDepth } from "@isa/core";
 import { joinChunks } from "../documents.js";
 import { CATALOG_FILES, CODEOWNERS_PATHS, parseCatalogInfo, repositoryOwners } from "./index.js";
+import { mapLimited } from "./mapLimited.js";
 
 export interface Project {
   readonly name: string;
@@ -64,17 +65,6 @@ function groupBySource(docs: readonly DocumentState[]): Map<string, DocumentStat
 }
 
 type Draft = Omit<Project, "docs">;
-
-/** `fn` over `items` with at most `limit` calls in flight; results in input order. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 /**
  * The markdown documents under each (source, folder), shallowest first then by name, at most DOCS_PER_PROJECT:
