@@ -48,6 +48,7 @@ export default defineConfig({
       { find: /^@isa\/tracking\/testkit$/, replacement: src("./backend/tracking/src/testkit/index.ts") },
       { find: /^@isa\/bot$/, replacement: src("./bot/src/index.ts") },
       { find: /^@isa\/mcp-servers$/, replacement: src("./mcp-servers/src/index.ts") },
+      { find: /^@isa\/mcp-servers\/testkit$/, replacement: src("./mcp-servers/src/testkit/index.ts") },
     ],
   },
   test: {

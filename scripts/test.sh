@@ -47,6 +47,9 @@ echo "==> code-server (for the VS Code end-to-end test)"
 bash vscode-extension/e2e/install-code-server.sh >/dev/null ||
   echo "code-server could not be installed; the VS Code end-to-end test will fail." >&2
 
+echo "==> helm, kubeconform, hadolint (for the deploy tests)"
+bash scripts/install-k8s-tools.sh >/dev/null || echo "the Kubernetes tools could not be installed; the deploy tests will fail." >&2
+
 # The official A2A conformance kit (../shared/a2a-tck) in a cached venv, for test/a2a-tck.e2e.test.ts.
 echo "==> A2A TCK (venv)"
 bash scripts/install-a2a-tck.sh >/dev/null || echo "the A2A TCK could not be installed; its test will fail." >&2

@@ -7,12 +7,12 @@ import { createAuthenticator, parseTokensFile } from "@isa/auth";
 import type { Llm } from "@isa/core";
 import { loadConfig, wireProjectsResponseSchema } from "@isa/core";
 import { createRuntimeFrom } from "@isa/engine";
+import type { DocsFixture } from "@isa/mcp-servers/testkit";
+import { startDocsFixture, TOKENS_YAML, textOf } from "@isa/mcp-servers/testkit";
 import { buildApp } from "@isa/server";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DocsFixture, startDocsFixture } from "../testkit/docsFixture.js";
-import { TOKENS_YAML, textOf } from "../testkit/fixtures.js";
 
 const catalog = (name: string, description: string, owner: string) =>
   `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n  description: ${description}\nspec:\n  owner: ${owner}\n`;
