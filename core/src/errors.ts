@@ -38,6 +38,10 @@ export const ERROR_CATALOG = {
     httpStatus: 503,
     message: "The message bus (Kafka) cannot be reached or refused a request.",
   },
+  TRACKING_UNAVAILABLE: {
+    httpStatus: 503,
+    message: "The tracking server (MLflow) cannot be reached or refused a request.",
+  },
   SHUTTING_DOWN: { httpStatus: 503, message: "The server is shutting down; retry shortly." },
   INTERNAL: { httpStatus: 500, message: "An unexpected internal error occurred." },
 } as const satisfies Record<string, { httpStatus: number; message: string }>;

@@ -60,4 +60,14 @@ export type {
   TrackerRun,
   VectorStore,
 } from "./ports.js";
+export type {
+  AnswerState,
+  AnswerTraceRecord,
+  AnswerTracer,
+  GenerationObservation,
+  RetrievalObservation,
+  TracedCitation,
+  TraceFeedback,
+  TraceParent,
+} from "./tracking.js";
 export { cosineSimilarity } from "./vector.js";

@@ -191,14 +191,5 @@ export interface ConversationStore {
   close(): Promise<void>;
 }
 
-/** Experiment tracking (MLflow in the cluster, a no-op or a JSONL file by default). */
-export interface TrackerRun {
-  logParams(params: Record<string, string | number | boolean>): Promise<void>;
-  logMetrics(metrics: Record<string, number>): Promise<void>;
-  logText(name: string, text: string): Promise<void>;
-  end(status: "FINISHED" | "FAILED"): Promise<void>;
-}
-
-export interface Tracker {
-  startRun(experiment: string, runName: string): Promise<TrackerRun>;
-}
+/** Tracking ports (answer traces, feedback, eval runs) live in tracking.ts. */
+export type { Tracker, TrackerRun } from "./tracking.js";

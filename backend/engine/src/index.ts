@@ -34,6 +34,20 @@ export type {
 } from "./llm/index.js";
 export { createLlamaCppLlm, createOpenAiCompatibleLlm } from "./llm/index.js";
 export { createToolCallAssembler } from "./llm/openaiCompatible.js";
+export type { TraceAnswerMeta, TraceAnswerOutcome } from "./observe.js";
+export {
+  answerState,
+  currentTraceparent,
+  formatTraceparent,
+  modelOf,
+  newSpanId,
+  observedLlm,
+  observedRetriever,
+  PROMPT_VERSION,
+  parseTraceparent,
+  promptVersionOf,
+  traceAnswer,
+} from "./observe.js";
 export type {
   CatalogEntity,
   CodeownersRule,

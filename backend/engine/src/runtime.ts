@@ -8,6 +8,7 @@ import type { FetchProgress } from "@isa/ingest/models";
 import type { Answerer } from "./answer/index.js";
 import { createAnswerer } from "./answer/index.js";
 import { createLlamaCppLlm, createOpenAiCompatibleLlm } from "./llm/index.js";
+import { observedLlm, observedRetriever } from "./observe.js";
 import type { Retriever } from "./retrieval/index.js";
 import { createRetriever } from "./retrieval/index.js";
 
@@ -73,10 +74,14 @@ export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtim
       modelId: e.modelId,
     });
   });
+  // Observed: inside a traced answer (observe.ts) each retrieval and completion is noted for its trace.
   const retriever = once(async () =>
-    createRetriever({ store: await store.get(), embedder: await embedder.get(), config: config.retrieval }),
+    observedRetriever(
+      createRetriever({ store: await store.get(), embedder: await embedder.get(), config: config.retrieval }),
+    ),
   );
-  const llm = once(async (): Promise<Llm> => {
+  const llm = once(async (): Promise<Llm> => observedLlm(await makeLlm()));
+  const makeLlm = async (): Promise<Llm> => {
     if (config.llm.baseUrl) {
       return createOpenAiCompatibleLlm({
         baseUrl: config.llm.baseUrl,
@@ -89,7 +94,7 @@ export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtim
       modelPath: await localModelPath(config, opts.onFetchProgress),
       contextTokens: config.llm.contextTokens,
     });
-  });
+  };
   // Extractive answers never call the model: hand the answerer a stand-in that loads it only if asked, so
   // `isa ask` and `isa serve` neither fetch nor open a GGUF they do not use.
   const answerLlm = async (): Promise<Llm> =>
@@ -137,8 +142,11 @@ export interface RuntimeParts {
  * `close()` closes the given parts too, as `createRuntime`'s does.
  */
 export function createRuntimeFrom(parts: RuntimeParts): Runtime {
-  const { config, store, embedder, llm } = parts;
-  const retriever = once(async () => createRetriever({ store, embedder, config: config.retrieval }));
+  const { config, store, embedder } = parts;
+  const llm = observedLlm(parts.llm);
+  const retriever = once(async () =>
+    observedRetriever(createRetriever({ store, embedder, config: config.retrieval })),
+  );
   const answerer = once(async () =>
     createAnswerer({
       llm,
@@ -155,7 +163,7 @@ export function createRuntimeFrom(parts: RuntimeParts): Runtime {
     llm: async () => llm,
     answerer: answerer.get,
     async close() {
-      await Promise.allSettled([llm.close(), store.close(), embedder.close()]);
+      await Promise.allSettled([parts.llm.close(), store.close(), embedder.close()]);
     },
   };
 }
