@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The workspace dependency graph, generated from the package manifests (runtime dependencies; dev dependencies
 // dashed), as a Mermaid flowchart or JSON. docs/architecture.md embeds its output.
-//   node scripts/package-graph.mjs [--json]
-import { readFileSync } from "node:fs";
+//   node scripts/package-graph.mjs [--json | --docs]      (--docs rewrites the graph in docs/architecture.md)
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -23,18 +23,33 @@ export function workspaceGraph() {
   }));
 }
 
+/** The graph as a Mermaid flowchart. */
+export function mermaid(graph = workspaceGraph()) {
+  const id = (n) => n.replace(/[@/-]/g, "_");
+  const lines = ["flowchart LR"];
+  for (const p of graph) lines.push(`  ${id(p.name)}["${p.name}<br/><small>${p.dir}</small>"]`);
+  for (const p of graph) {
+    for (const d of p.deps) lines.push(`  ${id(p.name)} --> ${id(d)}`);
+    for (const d of p.devDeps) lines.push(`  ${id(p.name)} -. test .-> ${id(d)}`);
+  }
+  return lines.join("\n");
+}
+
+export const DOCS = path.join(root, "docs", "architecture.md");
+const BLOCK = /(<!-- package-graph:start -->\n```mermaid\n)[\s\S]*?(\n```\n<!-- package-graph:end -->)/;
+
+/** The graph embedded in docs/architecture.md (undefined when the markers are missing). */
+export function documentedGraph() {
+  const m = BLOCK.exec(readFileSync(DOCS, "utf8"));
+  return m ? readFileSync(DOCS, "utf8").slice(m.index + m[1].length, m.index + m[0].length - m[2].length) : undefined;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const graph = workspaceGraph();
   if (process.argv.includes("--json")) {
-    process.stdout.write(`${JSON.stringify(graph, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(workspaceGraph(), null, 2)}\n`);
+  } else if (process.argv.includes("--docs")) {
+    writeFileSync(DOCS, readFileSync(DOCS, "utf8").replace(BLOCK, (_m, a, b) => `${a}${mermaid()}${b}`));
   } else {
-    const id = (n) => n.replace(/[@/-]/g, "_");
-    const lines = ["flowchart LR"];
-    for (const p of graph) lines.push(`  ${id(p.name)}["${p.name}<br/><small>${p.dir}</small>"]`);
-    for (const p of graph) {
-      for (const d of p.deps) lines.push(`  ${id(p.name)} --> ${id(d)}`);
-      for (const d of p.devDeps) lines.push(`  ${id(p.name)} -. test .-> ${id(d)}`);
-    }
-    process.stdout.write(`${lines.join("\n")}\n`);
+    process.stdout.write(`${mermaid()}\n`);
   }
 }

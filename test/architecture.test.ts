@@ -91,6 +91,16 @@ describe("package manifests: dependencies point inward", () => {
   });
 });
 
+describe("docs/architecture.md", () => {
+  it("shows the package graph the manifests give (regenerate: node scripts/package-graph.mjs --docs)", async () => {
+    const graph = (await import(path.join(repo, "scripts", "package-graph.mjs"))) as {
+      mermaid: () => string;
+      documentedGraph: () => string | undefined;
+    };
+    expect(graph.documentedGraph()).toBe(graph.mermaid());
+  });
+});
+
 describe("sources: what each package imports", () => {
   it("the engine imports no fastify, express, A2A SDK, ADK, pg, nor the server or agents", () => {
     const imports = importsOf("backend/engine");

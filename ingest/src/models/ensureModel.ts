@@ -108,7 +108,7 @@ async function fetchFile(
   for (const [i, source] of file.sources.entries()) {
     const label = describeSource(source);
     if (source.kind === "hf" && offline) {
-      failures.push({ source: label, error: "skipped: ISA_OFFLINE is set" });
+      failures.push({ source: label, error: "skipped: ISA_SKIP_HF is set" });
       continue;
     }
     const tmp = join(ctx.tmpDir, `${file.name}.${i}.partial`);
