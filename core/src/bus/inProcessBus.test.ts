@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { describeBusConformance } from "../testkit/busConformance.js";
 import { createInProcessBus } from "./inProcessBus.js";
 import { murmur2, partitionForKey } from "./partition.js";
-import { concreteTopics, TOPIC_TABLE } from "./topics.js";
 
 const partitions = new Map<string, number>();
 describeBusConformance("in-process", () => ({
@@ -69,17 +68,5 @@ describe("in-process bus", () => {
     while (got.length < 5) await new Promise((r) => setTimeout(r, 5));
     expect(got).toEqual(["45", "46", "47", "48", "49"]);
     await bus.close();
-  });
-});
-
-describe("topic table", () => {
-  it("lists retry and dead-letter topics beside each base topic", () => {
-    const names = concreteTopics().map((t) => t.name);
-    expect(names).toContain("tasks.docs.retry.1");
-    expect(names).toContain("tasks.docs.dlq");
-    expect(names).toContain("a2a.tasks.dlq");
-    expect(new Set(names).size).toBe(names.length);
-    for (const t of TOPIC_TABLE) expect(names).toContain(t.name);
-    expect(concreteTopics(TOPIC_TABLE, "test.").every((t) => t.name.startsWith("test."))).toBe(true);
   });
 });

@@ -15,6 +15,11 @@ export const TOPICS = {
   tasksDev: "tasks.dev",
   /** A2A status and artifact update events and final results, keyed by task id. */
   a2aEvents: "a2a.events",
+  /**
+   * Signals every agent worker must see whatever partitions it holds (CancelTask of a running task): each worker
+   * reads it in a group of its own.
+   */
+  a2aControl: "a2a.control",
   /** MCP tool calls (JSON-RPC requests), keyed by request id. */
   mcpReq: "mcp.req",
   /** MCP tool results, keyed by request id. */
@@ -44,7 +49,7 @@ export interface TopicSpec {
 /**
  * Partition counts bound how many members of one group work at once (12: room for a dozen router or agent workers
  * per skill without repartitioning). Retention: tasks and events for a week (replay and late reconnection), MCP
- * traffic a day (calls time out long before), ingest three days (a failed run is re-published, not replayed),
+ * traffic and control signals a day (calls time out long before), ingest three days (a failed run is re-published, not replayed),
  * audit and dead letters 30 days (the default ISA_RETENTION_DAYS).
  */
 export const TOPIC_TABLE: readonly TopicSpec[] = [
@@ -52,6 +57,7 @@ export const TOPIC_TABLE: readonly TopicSpec[] = [
   { name: TOPICS.tasksDocs, partitions: 12, retentionMs: 7 * DAY, retryDelaysMs: [2_000, 30_000], dlq: true },
   { name: TOPICS.tasksDev, partitions: 12, retentionMs: 7 * DAY, retryDelaysMs: [2_000, 30_000], dlq: true },
   { name: TOPICS.a2aEvents, partitions: 12, retentionMs: 7 * DAY, retryDelaysMs: [], dlq: false },
+  { name: TOPICS.a2aControl, partitions: 1, retentionMs: DAY, retryDelaysMs: [], dlq: false },
   { name: TOPICS.mcpReq, partitions: 6, retentionMs: DAY, retryDelaysMs: [], dlq: true },
   { name: TOPICS.mcpResp, partitions: 6, retentionMs: DAY, retryDelaysMs: [], dlq: false },
   { name: TOPICS.ingestDocuments, partitions: 12, retentionMs: 3 * DAY, retryDelaysMs: [5_000], dlq: true },
