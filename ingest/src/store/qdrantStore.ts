@@ -50,6 +50,11 @@ export interface QdrantStoreOptions {
   readonly batchSize?: number;
   /** Per-request timeout in ms (default 120 000). */
   readonly timeoutMs?: number;
+  /**
+   * BM25 parameters of the server-side sparse vectors (default k 1.2, b 0.75, avgLen BM25_AVG_LEN); they shape the
+   * stored weights, so changing them needs a re-ingest. Exposed for the store-quality bench.
+   */
+  readonly bm25?: { readonly k?: number; readonly b?: number; readonly avgLen?: number };
 }
 
 export interface HybridSearchOptions extends SearchOptions {
@@ -72,14 +77,17 @@ const BM25 = "bm25";
  * Qdrant's server-side BM25 (`qdrant/bm25`), set to match LanceDB's full-text index: English stemming and stop
  * words, lowercase, ASCII folding, tokens up to 40 characters. avg_len is the expected chunk length in tokens.
  */
-const BM25_OPTIONS = {
+const BM25_TEXT_OPTIONS = {
   language: "english",
   lowercase: true,
   ascii_folding: true,
   max_token_len: 40,
-  avg_len: 120,
 } as const;
+/** Expected tokens per chunk's search text (measured below with the store-quality bench). */
+const BM25_AVG_LEN = 120;
 const MAX_K = 1000;
+/** Upsert requests in flight at once (batches of one call never share a point id, so order does not matter). */
+const UPSERT_PARALLEL = 2;
 const SCROLL_PAGE = 1000;
 const ID_BATCH = 500;
 /** HNSW beam width at query time (Qdrant's default is ef_construct = 100). */
@@ -111,10 +119,6 @@ function toStoreError(err: unknown, message: string): AppError {
   return new AppError("STORE_UNAVAILABLE", `${message}${detail}`, { cause: err });
 }
 
-function bm25Document(text: string) {
-  return { text, model: "qdrant/bm25", options: BM25_OPTIONS };
-}
-
 export class QdrantVectorStore implements VectorStore {
   readonly collection: string;
   readonly documentsCollection: string;
@@ -122,6 +126,7 @@ export class QdrantVectorStore implements VectorStore {
   readonly modelId: string;
   readonly #client: QdrantClient;
   readonly #batchSize: number;
+  readonly #bm25Options: Record<string, unknown>;
   #closed = false;
 
   private constructor(client: QdrantClient, opts: QdrantStoreOptions) {
@@ -131,6 +136,16 @@ export class QdrantVectorStore implements VectorStore {
     this.dimensions = opts.dimensions;
     this.modelId = opts.modelId;
     this.#batchSize = Math.max(1, opts.batchSize ?? 256);
+    this.#bm25Options = {
+      ...BM25_TEXT_OPTIONS,
+      avg_len: opts.bm25?.avgLen ?? BM25_AVG_LEN,
+      ...(opts.bm25?.k !== undefined ? { k: opts.bm25.k } : {}),
+      ...(opts.bm25?.b !== undefined ? { b: opts.bm25.b } : {}),
+    };
+  }
+
+  #bm25(text: string) {
+    return { text, model: "qdrant/bm25", options: this.#bm25Options };
   }
 
   /** Use `openQdrantStore`. */
@@ -173,33 +188,42 @@ export class QdrantVectorStore implements VectorStore {
       }
     }
     await this.#call("upsert", async () => {
-      for (const batch of chunked(
-        lastById(chunks, (c) => c.id),
-        this.#batchSize,
-      )) {
-        await this.#client.upsert(this.collection, {
-          wait: true,
-          points: batch.map((c) => ({
-            id: pointId("chunk", c.id),
-            vector: { [DENSE]: unitVector(c.vector), [BM25]: bm25Document(searchText(c)) },
-            payload: chunkPayload(c),
-          })),
-        });
-      }
-      for (const batch of chunked(
-        lastById(docs, (d) => d.docId),
-        this.#batchSize,
-      )) {
-        await this.#client.upsert(this.documentsCollection, {
-          wait: true,
-          points: batch.map((d) => ({
-            id: pointId("doc", d.docId),
-            vector: {},
-            payload: documentPayload(d),
-          })),
-        });
-      }
+      const points = lastById(chunks, (c) => c.id).map((c) => ({
+        id: pointId("chunk", c.id),
+        vector: { [DENSE]: unitVector(c.vector), [BM25]: this.#bm25(searchText(c)) },
+        payload: chunkPayload(c),
+      }));
+      // Chunks before document states: a crash in between leaves a document unrecorded, so it is re-indexed.
+      await this.#inParallel(chunked(points, this.#batchSize), (batch) =>
+        this.#client.upsert(this.collection, { wait: true, points: batch }),
+      );
+      const states = lastById(docs, (d) => d.docId).map((d) => ({
+        id: pointId("doc", d.docId),
+        vector: {},
+        payload: documentPayload(d),
+      }));
+      await this.#inParallel(chunked(states, this.#batchSize), (batch) =>
+        this.#client.upsert(this.documentsCollection, { wait: true, points: batch }),
+      );
     });
+  }
+
+  /** Runs `fn` over `items` with up to UPSERT_PARALLEL requests in flight (serialising JSON overlaps the server). */
+  async #inParallel<T>(items: readonly T[], fn: (item: T) => Promise<unknown>): Promise<void> {
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+      while (!failed && next < items.length) {
+        const item = items[next++] as T;
+        try {
+          await fn(item);
+        } catch (err) {
+          failed = true;
+          throw err;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(UPSERT_PARALLEL, items.length) }, worker));
   }
 
   async deleteDocuments(docIds: readonly string[]): Promise<void> {
@@ -308,7 +332,7 @@ export class QdrantVectorStore implements VectorStore {
     if (k === 0 || !filter || !q) return [];
     return this.#call("searchLexical", async () => {
       const res = await this.#client.query(this.collection, {
-        query: bm25Document(q),
+        query: this.#bm25(q),
         using: BM25,
         filter,
         limit: k,
@@ -337,7 +361,7 @@ export class QdrantVectorStore implements VectorStore {
     return this.#call("searchHybrid", async () => {
       const prefetch = [
         { query: dense, using: DENSE, filter, limit: n, params: { hnsw_ef: Math.max(HNSW_EF, n) } },
-        ...(q ? [{ query: bm25Document(q), using: BM25, filter, limit: n }] : []),
+        ...(q ? [{ query: this.#bm25(q), using: BM25, filter, limit: n }] : []),
       ];
       const res = await this.#client.query(this.collection, {
         prefetch,
