@@ -188,6 +188,24 @@ async function lanceQuery(table, vector, principal, knobs = {}) {
 }
 
 // ---------- run ----------
+function printTable(final) {
+  console.log(
+    `\nbench:store${final ? "" : " (so far)"} — ${DIMS}-d, k=${K}, ${NQ} queries per cell, seed ${opt.seed}; ` +
+      `run time ${((now() - started) / 60000).toFixed(1)} min`,
+  );
+  for (const n of notes) console.log(`- ${n}`);
+  console.log(
+    "\n| chunks | store / search | ACL filter | p50 ms | p95 ms | recall@10 vs exact | upsert chunks/s | notes |",
+  );
+  console.log("|---:|---|---|---:|---:|---:|---:|---|");
+  for (const r of rows) {
+    console.log(
+      `| ${r.n.toLocaleString("en")} | ${r.engine} | ${r.filter} | ${ms(r.p50)} | ${ms(r.p95)} | ${r.recall.toFixed(3)} | ` +
+        `${r.load ? r.load.perSecond.toFixed(0) : ""} | ${r.extra ?? ""} |`,
+    );
+  }
+}
+
 const rows = [];
 const notes = [];
 const started = now();
@@ -314,23 +332,11 @@ try {
     await fetch(`${qdrant.url}/collections/bench_${n}`, { method: "DELETE" });
     await fetch(`${qdrant.url}/collections/bench_${n}_documents`, { method: "DELETE" });
     rmSync(dir, { recursive: true, force: true });
+    if (n !== SIZES.at(-1)) printTable(false);
   }
 } finally {
   await qdrant.stop();
   rmSync(work, { recursive: true, force: true });
 }
 
-console.log(
-  `\nbench:store — ${DIMS}-d, k=${K}, ${NQ} queries per cell, seed ${opt.seed}; run time ${((now() - started) / 60000).toFixed(1)} min`,
-);
-for (const n of notes) console.log(`- ${n}`);
-console.log(
-  "\n| chunks | store / search | ACL filter | p50 ms | p95 ms | recall@10 vs exact | upsert chunks/s | notes |",
-);
-console.log("|---:|---|---|---:|---:|---:|---:|---|");
-for (const r of rows) {
-  console.log(
-    `| ${r.n.toLocaleString("en")} | ${r.engine} | ${r.filter} | ${ms(r.p50)} | ${ms(r.p95)} | ${r.recall.toFixed(3)} | ` +
-      `${r.load ? r.load.perSecond.toFixed(0) : ""} | ${r.extra ?? ""} |`,
-  );
-}
+printTable(true);
