@@ -60,6 +60,15 @@ export type {
   TrackerRun,
   VectorStore,
 } from "./ports.js";
+export type { RateDecision, RateLimiter, RateLimiterOptions } from "./rateLimit.js";
+export {
+  addressRateKey,
+  chargedCost,
+  createMemoryRateLimiter,
+  principalRateKey,
+  RATE_WINDOW_MS,
+  rateWindow,
+} from "./rateLimit.js";
 export type {
   AnswerState,
   AnswerTraceRecord,

@@ -2,20 +2,19 @@
 // `inject`, `startServer` listens). Cross-cutting concerns live here; routes are thin files under routes/.
 import { randomUUID } from "node:crypto";
 import type { AgentExecutor, TaskStore } from "@a2a-js/sdk/server";
-import rateLimit from "@fastify/rate-limit";
 import type { AgentBackend, AgentId } from "@isa/agents";
 import type { Authenticator } from "@isa/auth";
-import type { Config, ConversationStore } from "@isa/core";
-import { AppError } from "@isa/core";
+import type { Config, ConversationStore, RateLimiter } from "@isa/core";
+import { AppError, addressRateKey, principalRateKey } from "@isa/core";
 import type { Runtime } from "@isa/engine";
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from "fastify";
 import Fastify, { LogController } from "fastify";
 import type { Logger } from "pino";
 import { pino } from "pino";
 import { registerA2a } from "../a2a/routes.js";
-import { defaultConversationStore } from "../persistence/index.js";
+import { defaultConversationStore, defaultRateLimiter } from "../persistence/index.js";
 import type { ApiContext } from "./context.js";
-import { principalOf, setPrincipal } from "./context.js";
+import { chargeRateLimit, setPrincipal } from "./context.js";
 import { createErrorHandler } from "./errors.js";
 import { registerLookup } from "./lookup.js";
 import type { ApiMetrics } from "./metrics.js";
@@ -41,6 +40,11 @@ export interface AppDeps {
    * app. A store given here is its owner's to close.
    */
   readonly conversations?: ConversationStore;
+  /**
+   * The per-person budget (default: ISA_RATE_LIMIT_PER_MIN per principal per minute, in PostgreSQL with
+   * ISA_DATABASE_URL so replicas share it, else per process). A limiter given here is its owner's to close.
+   */
+  readonly rateLimiter?: RateLimiter;
   /** What this process serves (default both): `isa serve --role api|a2a` runs one of them for scaling. */
   readonly roles?: { readonly api: boolean; readonly a2a: boolean };
   /** The A2A agents' parts (default: in-process agents over the runtime, task stores from config). */
@@ -80,24 +84,29 @@ export function defaultLogger(config: Pick<Config, "logLevel">): Logger {
 
 interface RouteFlags {
   readonly isaPublic?: boolean;
+  /** false: not rate-limited (probes, metrics scraping, the API description). */
+  readonly rateLimit?: boolean;
 }
 
 const isPublic = (request: FastifyRequest) => (request.routeOptions.config as RouteFlags).isaPublic === true;
+const isLimited = (request: FastifyRequest) =>
+  (request.routeOptions.config as RouteFlags).rateLimit !== false;
 
 export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   const logger = deps.logger ?? defaultLogger(config);
   const metrics = deps.metrics ?? createApiMetrics();
   const conversations = deps.conversations ?? defaultConversationStore(config, logger);
+  const rateLimiter = deps.rateLimiter ?? defaultRateLimiter(config, logger);
   const ctx: ApiContext = {
     config,
     runtime: deps.runtime,
     metrics,
     conversations,
+    rateLimiter,
     inflight: new Set(),
     closing: false,
     activeRequests: 0,
   };
-  const authErrors = new WeakMap<FastifyRequest, unknown>();
   const errorHandler = createErrorHandler({ onError: (code) => metrics.countError(code) });
 
   const app = Fastify({
@@ -123,6 +132,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
 
   app.setErrorHandler(errorHandler);
   if (!deps.conversations) app.addHook("onClose", () => conversations.close());
+  if (!deps.rateLimiter) app.addHook("onClose", () => rateLimiter.close());
   app.setNotFoundHandler(() => {
     throw new AppError("NOT_FOUND");
   });
@@ -144,21 +154,25 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     });
     void reply.header("x-request-id", request.id);
     if (ctx.closing) throw new AppError("SHUTTING_DOWN");
-    if (isPublic(request)) return;
-    try {
-      const principal = await deps.authenticator.authenticate(request.headers.authorization);
-      setPrincipal(request, principal);
-      const log = request.log.child({ principal: principal.id });
-      request.log = log;
-      reply.log = log;
-    } catch (err) {
-      // Deferred to preParsing so the rate limiter (which runs between) also counts failed attempts, per address.
-      authErrors.set(request, err);
+    let rateKey = addressRateKey(request.ip);
+    let authError: unknown;
+    if (!isPublic(request)) {
+      try {
+        const principal = await deps.authenticator.authenticate(request.headers.authorization);
+        setPrincipal(request, principal);
+        rateKey = principalRateKey(principal.id);
+        const log = request.log.child({ principal: principal.id });
+        request.log = log;
+        reply.log = log;
+      } catch (err) {
+        // Answered after the limiter, so failed attempts count too (per address): guessing tokens is limited.
+        authError = err;
+      }
     }
-  });
-  app.addHook("preParsing", async (request) => {
-    const err = authErrors.get(request);
-    if (err !== undefined) throw err;
+    // One request is one unit here; routes that run more (a lookup of many terms) charge the rest themselves.
+    if (isLimited(request))
+      await chargeRateLimit(request, reply, { limiter: rateLimiter, key: rateKey, cost: 1 });
+    if (authError !== undefined) throw authError;
   });
   app.addHook("onResponse", async (request, reply) => {
     metrics.observeRequest(
@@ -167,27 +181,6 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     );
   });
 
-  void app.register(rateLimit, {
-    global: true,
-    max: config.server.rateLimitPerMin,
-    timeWindow: 60_000,
-    keyGenerator: (request) => {
-      try {
-        return `principal:${principalOf(request).id}`;
-      } catch {
-        return `address:${request.ip}`;
-      }
-    },
-    errorResponseBuilder: (_request, context) =>
-      new AppError(
-        "RATE_LIMITED",
-        `Rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}.`,
-        {
-          details: { limitPerMinute: context.max, retryAfterSeconds: Math.ceil(context.ttl / 1000) },
-        },
-      ),
-  });
-  // Routes go in a child context registered after the rate limiter, so its onRoute hook sees every one of them.
   const roles = deps.roles ?? { api: true, a2a: true };
   void app.register(async (api) => {
     registerProbes(api, ctx);

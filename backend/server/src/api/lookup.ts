@@ -5,7 +5,7 @@
 import type { DocumentKind, Principal, ScoredChunk, VectorStore } from "@isa/core";
 import type { FastifyInstance } from "fastify";
 import type { ApiContext } from "./context.js";
-import { principalOf } from "./context.js";
+import { chargeExtra, principalOf } from "./context.js";
 import { parseWith } from "./errors.js";
 import { ROUTES } from "./routeTable.js";
 import type { LookupResponse } from "./schemas.js";
@@ -61,6 +61,11 @@ export function summarise(term: string, hits: readonly ScoredChunk[]): LookupRes
   };
 }
 
+/** Searches a lookup runs: one per distinct trimmed term (what lookupTerms queries). */
+export function lookupCost(terms: readonly string[]): number {
+  return new Set(terms.map((t) => t.trim())).size;
+}
+
 export async function lookupTerms(
   store: VectorStore,
   principal: Principal,
@@ -84,8 +89,10 @@ export function registerLookup(app: FastifyInstance, ctx: ApiContext): void {
   app.route({
     method: spec.method,
     url: spec.url,
-    handler: async (request): Promise<LookupResponse> => {
+    handler: async (request, reply): Promise<LookupResponse> => {
       const { terms, kinds } = parseWith(lookupBodySchema, request.body, "body");
+      // Weighted by the searches it runs: one unit per distinct term (the request itself paid the first).
+      await chargeExtra(ctx, request, reply, lookupCost(terms) - 1);
       const store = await ctx.runtime.store();
       return { results: await lookupTerms(store, principalOf(request), terms, kinds) };
     },

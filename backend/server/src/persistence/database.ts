@@ -57,6 +57,19 @@ export const MIGRATIONS: readonly { readonly version: number; readonly sql: stri
         ON isa_a2a_tasks (agent, tenant, owner, status_ts DESC, id DESC);
     `,
   },
+  {
+    // Per-person rate limits shared by replicas (pgRateLimiter.ts): units used per key per fixed window.
+    version: 2,
+    sql: `
+      CREATE TABLE IF NOT EXISTS isa_rate_limits (
+        key text NOT NULL,
+        window_start bigint NOT NULL,
+        used integer NOT NULL,
+        PRIMARY KEY (key, window_start)
+      );
+      CREATE INDEX IF NOT EXISTS isa_rate_limits_window ON isa_rate_limits (window_start);
+    `,
+  },
 ];
 
 /**

@@ -2,13 +2,15 @@
 // when ISA_DATABASE_URL is set, both expiring after ISA_RETENTION_DAYS. Vectors are not here: they live in the
 // vector store.
 import type { OwnerResolver, TaskStore } from "@a2a-js/sdk/server";
-import type { Config, ConversationStore } from "@isa/core";
+import type { Config, ConversationStore, RateLimiter } from "@isa/core";
+import { createMemoryRateLimiter } from "@isa/core";
 import type { Logger } from "pino";
 import { createMemoryConversationStore } from "./conversations.js";
 import type { Database } from "./database.js";
 import { openDatabase } from "./database.js";
 import { createMemoryTaskStore } from "./memoryTaskStore.js";
 import { createPgConversationStore } from "./pgConversations.js";
+import { createPgRateLimiter } from "./pgRateLimiter.js";
 import { createPgTaskStore } from "./pgTaskStore.js";
 import type { RetentionSweeper } from "./retention.js";
 import { deleteExpiredTasks, startRetentionSweeper } from "./retention.js";
@@ -29,6 +31,8 @@ export type { MemoryTaskStoreOptions } from "./memoryTaskStore.js";
 export { createMemoryTaskStore, MEMORY_TASKS } from "./memoryTaskStore.js";
 export type { PgConversationStoreOptions } from "./pgConversations.js";
 export { createPgConversationStore } from "./pgConversations.js";
+export type { PgRateLimiterOptions } from "./pgRateLimiter.js";
+export { createPgRateLimiter } from "./pgRateLimiter.js";
 export type { PgTaskStoreOptions } from "./pgTaskStore.js";
 export { createPgTaskStore } from "./pgTaskStore.js";
 export type { RetentionOptions, RetentionSweeper } from "./retention.js";
@@ -117,5 +121,21 @@ export function defaultTaskStore(
   return createPgTaskStore(sharedDatabase(config.databaseUrl, opts.logger, retentionDays), {
     agent,
     ...(opts.ownerResolver ? { ownerResolver: opts.ownerResolver } : {}),
+  });
+}
+
+/**
+ * The per-person rate limit from config: ISA_RATE_LIMIT_PER_MIN units per principal per minute, in PostgreSQL
+ * (one budget across replicas, on the shared pool) with ISA_DATABASE_URL, else per process.
+ */
+export function defaultRateLimiter(
+  config: Pick<Config, "databaseUrl" | "ops" | "server">,
+  logger?: Logger,
+): RateLimiter {
+  const limit = config.server.rateLimitPerMin;
+  if (!config.databaseUrl) return createMemoryRateLimiter({ limit });
+  return createPgRateLimiter(sharedDatabase(config.databaseUrl, logger, config.ops.retentionDays), {
+    limit,
+    ...(logger ? { logger } : {}),
   });
 }
