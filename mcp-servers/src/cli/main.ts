@@ -112,10 +112,13 @@ async function serveHttp(built: Built, v: Values, config: Config): Promise<void>
   const { createHttpHandler, DEFAULT_ALLOWED_HOSTS } = await import("../http/httpHandler.js");
   const { listenHttp } = await import("../http/listen.js");
   const { authenticatorFromConfig } = await import("@isa/auth");
+  const { createMemoryRateLimiter } = await import("@isa/core");
   const allowedHosts = [...DEFAULT_ALLOWED_HOSTS, ...(v["allowed-host"] ?? [])];
   const handler = createHttpHandler({
     createServer: () => built.factory(principalFromAuth),
     authenticator: authenticatorFromConfig(config),
+    // The API's per-person budget (ISA_RATE_LIMIT_PER_MIN), counted in this process: MCP loads no database driver.
+    rateLimiter: createMemoryRateLimiter({ limit: config.server.rateLimitPerMin }),
     allowedHosts,
     onError: logError,
     resourceMetadata: {

@@ -3,10 +3,16 @@
 // each session bound to the principal that opened it. The handler is built apart from listen() (tests, embedding).
 // Per the MCP authorization spec (2025-11-25) it serves RFC 9728 protected-resource metadata, naming the OIDC
 // issuer as authorization server when there is one, and points to it from every 401's WWW-Authenticate.
+//
+// Limits per person, so one token cannot lock others out: each principal may hold `maxSessionsPerPrincipal` sessions
+// (past it, 429 RATE_LIMITED), every request draws on the principal's budget in the injected RateLimiter (core's
+// port: the same `principal:<id>` key as the API and A2A; per process by default, since an MCP process loads no
+// database driver), and when the global session cap is reached the least recently used session of whoever holds
+// the most is closed to make room, so a newcomer is never answered 503 because someone else filled the server.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Principal } from "@isa/core";
-import { isAppError } from "@isa/core";
+import type { Principal, RateLimiter } from "@isa/core";
+import { createMemoryRateLimiter, isAppError, principalRateKey } from "@isa/core";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
@@ -25,7 +31,12 @@ export interface HttpHandlerOptions {
   readonly allowedHosts?: readonly string[];
   /** Endpoint path. Default `/mcp`. */
   readonly path?: string;
+  /** Sessions held at most (default 1000); past it the heaviest holder's least recently used one is closed. */
   readonly maxSessions?: number;
+  /** Sessions one principal may hold (default 16); one more is 429 RATE_LIMITED. */
+  readonly maxSessionsPerPrincipal?: number;
+  /** Every request takes one unit of its principal's budget. Default: 600 per minute, per process. */
+  readonly rateLimiter?: RateLimiter;
   /** Sessions unused this long are closed. Default 30 minutes. */
   readonly sessionIdleMs?: number;
   readonly maxBodyBytes?: number;
@@ -48,6 +59,8 @@ const WELL_KNOWN = "/.well-known/oauth-protected-resource";
 export interface HttpHandler {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
   readonly sessionCount: () => number;
+  /** Sessions held by one principal. */
+  readonly sessionsOf: (principalId: string) => number;
   close(): Promise<void>;
 }
 
@@ -56,6 +69,19 @@ interface Session {
   readonly server: McpServer;
   readonly principalId: string;
   lastSeen: number;
+}
+
+/** A limit reached: 429 with Retry-After and the catalog's code in the JSON-RPC error's data. */
+function rateLimited(res: ServerResponse, retryAfterSeconds: number, message: string) {
+  if (res.headersSent) return;
+  res.writeHead(429, { "content-type": "application/json", "retry-after": String(retryAfterSeconds) });
+  res.end(
+    JSON.stringify({
+      jsonrpc: "2.0",
+      error: { code: -32000, message, data: { code: "RATE_LIMITED", retryAfterSeconds } },
+      id: null,
+    }),
+  );
 }
 
 export const DEFAULT_ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"] as const;
@@ -101,6 +127,44 @@ export function createHttpHandler(opts: HttpHandlerOptions): HttpHandler {
   const allowed = new Set((opts.allowedHosts ?? DEFAULT_ALLOWED_HOSTS).map((h) => h.toLowerCase()));
   const endpoint = opts.path ?? "/mcp";
   const maxSessions = opts.maxSessions ?? 1000;
+  const perPrincipal = opts.maxSessionsPerPrincipal ?? 16;
+  const limiter = opts.rateLimiter ?? createMemoryRateLimiter({ limit: 600 });
+  const ownsLimiter = opts.rateLimiter === undefined;
+  /** Session count per principal (kept beside `sessions` so the cap check is O(1)). */
+  const held = new Map<string, number>();
+  const count = (principalId: string, delta: number) => {
+    const n = (held.get(principalId) ?? 0) + delta;
+    if (n <= 0) held.delete(principalId);
+    else held.set(principalId, n);
+  };
+  /** Forget a session (idempotent: the sweep, eviction and the transport's onclose may all call it). */
+  const drop = (id: string): Session | undefined => {
+    const s = sessions.get(id);
+    if (!s) return undefined;
+    sessions.delete(id);
+    count(s.principalId, -1);
+    return s;
+  };
+  /** At the global cap: close the least recently used session of the principal holding the most. */
+  const evictOne = (): boolean => {
+    let heaviest: string | undefined;
+    let most = 0;
+    for (const [p, n] of held) {
+      if (n > most) {
+        most = n;
+        heaviest = p;
+      }
+    }
+    let victim: [string, Session] | undefined;
+    for (const entry of sessions) {
+      if (entry[1].principalId !== heaviest) continue;
+      if (!victim || entry[1].lastSeen < victim[1].lastSeen) victim = entry;
+    }
+    if (!victim) return false;
+    const s = drop(victim[0]);
+    void s?.transport.close().catch(opts.onError);
+    return true;
+  };
   const idleMs = opts.sessionIdleMs ?? 30 * 60_000;
   const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
   const sessions = new Map<string, Session>();
@@ -110,7 +174,7 @@ export function createHttpHandler(opts: HttpHandlerOptions): HttpHandler {
       const now = Date.now();
       for (const [id, s] of sessions) {
         if (now - s.lastSeen > idleMs) {
-          sessions.delete(id);
+          drop(id);
           void s.transport.close().catch(opts.onError);
         }
       }
@@ -184,6 +248,15 @@ export function createHttpHandler(opts: HttpHandlerOptions): HttpHandler {
           `Bearer resource_metadata="${metadataUrl(host)}"` + (presented ? ', error="invalid_token"' : ""),
       });
     }
+    const budget = await limiter.take(principalRateKey(principal.id));
+    if (!budget.allowed) {
+      req.resume();
+      return rateLimited(
+        res,
+        budget.retryAfterSeconds,
+        `Rate limit of ${budget.limit} requests per minute exceeded; retry in ${budget.retryAfterSeconds} s`,
+      );
+    }
     const token = (req.headers.authorization ?? "").replace(/^Bearer\s+/i, "");
     (req as IncomingMessage & { auth?: unknown }).auth = authInfoFor(principal, token);
 
@@ -208,21 +281,36 @@ export function createHttpHandler(opts: HttpHandlerOptions): HttpHandler {
     if (req.method !== "POST" || !isInitializeRequest(body)) {
       return jsonRpcError(res, 400, "Bad request: no session id, and not an initialize request");
     }
-    if (sessions.size >= maxSessions) return jsonRpcError(res, 503, "Too many sessions; retry later");
+    if ((held.get(principal.id) ?? 0) >= perPrincipal) {
+      return rateLimited(
+        res,
+        60,
+        `At most ${perPrincipal} MCP sessions per principal; close one (DELETE with its mcp-session-id) or wait for an idle one to expire`,
+      );
+    }
+    while (sessions.size >= maxSessions) if (!evictOne()) break;
+    // Counted from now (not once initialized), so a burst of concurrent initializes cannot overshoot the cap.
+    count(principal.id, 1);
+    let initialized = false;
 
     const server = opts.createServer();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
+        initialized = true;
         sessions.set(id, { transport, server, principalId: principal.id, lastSeen: Date.now() });
       },
     });
     transport.onclose = () => {
-      if (transport.sessionId) sessions.delete(transport.sessionId);
+      if (transport.sessionId) drop(transport.sessionId);
       void server.close().catch(opts.onError);
     };
-    await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(req, res, body);
+    } finally {
+      if (!initialized) count(principal.id, -1);
+    }
   }
 
   return {
@@ -235,10 +323,13 @@ export function createHttpHandler(opts: HttpHandlerOptions): HttpHandler {
       }
     },
     sessionCount: () => sessions.size,
+    sessionsOf: (principalId) => held.get(principalId) ?? 0,
     async close() {
       clearInterval(sweep);
       const all = [...sessions.values()];
       sessions.clear();
+      held.clear();
+      if (ownsLimiter) await limiter.close();
       await Promise.allSettled(all.map((s) => s.transport.close()));
     },
   };
