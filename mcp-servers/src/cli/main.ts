@@ -2,7 +2,7 @@
 // it over stdio (default; stdout carries only protocol, diagnostics go to stderr) or Streamable HTTP (`--http`).
 import { parseArgs } from "node:util";
 import type { Config } from "@isa/core";
-import { isAppError, loadConfig } from "@isa/core";
+import { createMemoryRateLimiter, isAppError, loadConfig } from "@isa/core";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { PrincipalOf } from "../shared/principal.js";
 import { fixedPrincipal, localPrincipal, principalFromAuth } from "../shared/principal.js";
@@ -112,7 +112,6 @@ async function serveHttp(built: Built, v: Values, config: Config): Promise<void>
   const { createHttpHandler, DEFAULT_ALLOWED_HOSTS } = await import("../http/httpHandler.js");
   const { listenHttp } = await import("../http/listen.js");
   const { authenticatorFromConfig } = await import("@isa/auth");
-  const { createMemoryRateLimiter } = await import("@isa/core");
   const allowedHosts = [...DEFAULT_ALLOWED_HOSTS, ...(v["allowed-host"] ?? [])];
   const handler = createHttpHandler({
     createServer: () => built.factory(principalFromAuth),
