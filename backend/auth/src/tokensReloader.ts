@@ -4,6 +4,13 @@
 // the file never sees, and an editor's rename-over breaks a watch too; comparing a hash of what `readFile` returns
 // works for every way a file gets replaced. A new file that does not parse keeps the last good set (logged once per
 // bad content), so a typo never locks everyone out and never crashes the server.
+//
+// A file that disappears or cannot be read fails closed: after a grace period (60 s by default) every token of the
+// last set is revoked, and stays revoked until the file can be read again. Trade-off: the grace covers a file being
+// replaced by delete-then-create (editors, some config tools; a Kubernetes Secret swap is atomic and never misses)
+// without a burst of 401s, but a token someone removed by deleting the whole file still works for up to the grace
+// period (plus the check interval). Without the grace, one unlucky read during a replace would lock everyone out;
+// without revocation at all (the old behaviour), deleting the file revoked nothing, ever. Both steps are logged.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { AppError } from "@isa/core";
@@ -23,6 +30,8 @@ export interface TokensReloaderOptions {
   /** Clock in ms (tests inject one; default Date.now). */
   readonly now?: () => number;
   readonly logger?: TokensLogger;
+  /** How long the file may stay missing or unreadable before every token is revoked (default 60,000 ms). */
+  readonly unreadableGraceMs?: number;
 }
 
 export interface TokensReloader {
@@ -31,6 +40,7 @@ export interface TokensReloader {
 }
 
 export const TOKENS_CHECK_INTERVAL_MS = 5_000;
+export const TOKENS_UNREADABLE_GRACE_MS = 60_000;
 
 const digest = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
@@ -53,6 +63,10 @@ export function createTokensReloader(opts: TokensReloaderOptions): TokensReloade
   // The content (or read failure) last reported as bad, so one broken file is logged once, not every 5 s.
   let reported: string | undefined;
   let lastCheck = now();
+  const grace = opts.unreadableGraceMs ?? TOKENS_UNREADABLE_GRACE_MS;
+  /** When the file was first found missing or unreadable (undefined while it reads). */
+  let unreadableSince: number | undefined;
+  let revoked = false;
 
   const reject = (key: string, err: unknown, why: string) => {
     if (reported === key) return;
@@ -68,8 +82,28 @@ export function createTokensReloader(opts: TokensReloaderOptions): TokensReloade
     try {
       text = readText(opts.path);
     } catch (err) {
-      reject("unreadable", err, "ISA_TOKENS_FILE cannot be read");
+      const t = now();
+      if (unreadableSince === undefined) {
+        unreadableSince = t;
+        opts.logger?.error(
+          { err, path: opts.path, keptTokens: entries.length, graceMs: grace },
+          `ISA_TOKENS_FILE cannot be read; keeping the previous token set for ${Math.round(grace / 1000)} s, then every token is revoked unless it comes back`,
+        );
+      } else if (!revoked && t - unreadableSince >= grace) {
+        revoked = true;
+        opts.logger?.error(
+          { err, path: opts.path, revokedTokens: entries.length },
+          "ISA_TOKENS_FILE still cannot be read; every token is revoked until it can",
+        );
+        entries = [];
+        goodDigest = "";
+      }
       return;
+    }
+    if (unreadableSince !== undefined) {
+      opts.logger?.info({ path: opts.path, revoked }, "ISA_TOKENS_FILE can be read again");
+      unreadableSince = undefined;
+      revoked = false;
     }
     const d = digest(text);
     if (d === goodDigest) {
