@@ -56,9 +56,12 @@ export type {
   Ownership,
   OwnershipQuery,
 } from "./owners/index.js";
+export type { CatalogProblem } from "./owners/index.js";
 export {
+  catalogProblems,
   findOwners,
   matchRule,
+  onCatalogProblem,
   parseCatalogEntities,
   parseCatalogInfo,
   parseCodeownersRules,

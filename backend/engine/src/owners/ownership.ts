@@ -173,7 +173,7 @@ async function catalogFor(
     (a, b) => dirOf(b.path).length - dirOf(a.path).length || a.path.localeCompare(b.path),
   );
   for (const file of deepestFirst) {
-    const entities = parseCatalogEntities(await r.text(file));
+    const entities = parseCatalogEntities(await r.text(file), `${file.source}:${file.path}`);
     if (entities.some((e) => e.owner !== undefined)) return { file, entities };
   }
   return undefined;
@@ -227,7 +227,7 @@ async function ownersOfProject(r: Reader, name: string): Promise<Ownership> {
     .filter(isCatalog)
     .sort((a, b) => a.source.localeCompare(b.source) || a.path.localeCompare(b.path));
   for (const file of catalogs) {
-    const entities = parseCatalogEntities(await r.text(file));
+    const entities = parseCatalogEntities(await r.text(file), `${file.source}:${file.path}`);
     const e = entities.find((x) => PROJECT_KINDS.has(x.kind) && x.name.toLowerCase() === wanted);
     if (!e) continue;
     const dir = dirOf(file.path);

@@ -144,7 +144,7 @@ export async function discoverProjects(
     if (cats.length > 0) {
       const out: Draft[] = [];
       for (const c of cats) {
-        for (const e of parseCatalogInfo(await textOf(c))) {
+        for (const e of parseCatalogInfo(await textOf(c), `${source}:${c.path}`)) {
           out.push({ ...e, source, path: dirOf(c.path), from: "catalog-info" });
         }
       }

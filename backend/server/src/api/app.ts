@@ -7,6 +7,7 @@ import type { Authenticator } from "@isa/auth";
 import type { Config, ConversationStore, RateLimiter } from "@isa/core";
 import { AppError, addressRateKey, principalRateKey } from "@isa/core";
 import type { Runtime } from "@isa/engine";
+import { onCatalogProblem } from "@isa/engine";
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from "fastify";
 import Fastify, { LogController } from "fastify";
 import type { Logger } from "pino";
@@ -133,6 +134,12 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   app.setErrorHandler(errorHandler);
   if (!deps.conversations) app.addHook("onClose", () => conversations.close());
   if (!deps.rateLimiter) app.addHook("onClose", () => rateLimiter.close());
+  const offCatalog = onCatalogProblem((p) =>
+    logger.warn({ path: p.path, reason: p.reason }, "malformed catalog file skipped"),
+  );
+  app.addHook("onClose", async () => {
+    offCatalog();
+  });
   app.setNotFoundHandler(() => {
     throw new AppError("NOT_FOUND");
   });

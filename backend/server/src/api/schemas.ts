@@ -156,6 +156,12 @@ export const healthResponseSchema = z.object({ status: z.literal("ok") });
 export const readyResponseSchema = z.object({
   ready: z.boolean(),
   checks: z.record(z.string(), z.string()),
+  /** Present when something needs an operator's eye without making the server unready. */
+  details: z
+    .object({
+      catalogProblems: z.array(z.object({ path: z.string(), reason: z.string(), at: z.string() })),
+    })
+    .optional(),
 });
 
 export type AskBody = z.infer<typeof askBodySchema>;

@@ -4,6 +4,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { bearerToken } from "@isa/auth";
 import { AppError } from "@isa/core";
+import { catalogProblems } from "@isa/engine";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ApiContext } from "../context.js";
 import { buildOpenApi } from "../openapi.js";
@@ -99,7 +100,12 @@ export function registerProbes(app: FastifyInstance, ctx: ApiContext): void {
       if (probeRemote && llmLoaded === "ok") checks.llm = await settle(probeRemote(), CHECK_TIMEOUT_MS);
       const ready = !ctx.closing && Object.values(checks).every((c) => c === "ok");
       if (ctx.closing) checks.server = "shutting down";
-      return reply.code(ready ? 200 : 503).send({ ready, checks });
+      // Malformed catalog-info files do not make the server unready (the rest of the catalog still answers), but
+      // an operator reading readiness sees which file and why (they are logged when first seen, too).
+      const problems = catalogProblems();
+      return reply
+        .code(ready ? 200 : 503)
+        .send({ ready, checks, ...(problems.length > 0 ? { details: { catalogProblems: problems } } : {}) });
     },
   });
 
