@@ -54,6 +54,10 @@ export const envSchema = z.object({
   ISA_HOST: z.string().min(1).default("127.0.0.1"),
   ISA_PORT: int(0, 65535).default(8080),
   ISA_RATE_LIMIT_PER_MIN: int(1, 1_000_000).default(120),
+  // In-memory stores are bounded by bytes (approximate: the UTF-8 size of what they keep), not only by count.
+  ISA_MEMORY_CONVERSATIONS_MAX_BYTES: int(1 << 20, 2 ** 40).default(64 * 1024 * 1024),
+  ISA_MEMORY_TASKS_MAX_BYTES: int(1 << 20, 2 ** 40).default(32 * 1024 * 1024),
+  ISA_MCP_SESSIONS_PER_PRINCIPAL: int(1, 100_000).default(16),
   ISA_BODY_LIMIT_BYTES: int(1024, 64 * 1024 * 1024).default(65536),
   ISA_TOKENS_FILE: z.string().min(1).optional(),
   ISA_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
@@ -216,7 +220,14 @@ export interface Config {
     readonly stdioGroups: readonly string[];
     /** The MCP endpoint's public URL (RFC 9728 `resource`); unset → derived from each request's Host. */
     readonly publicUrl: string | undefined;
+    /** Sessions one principal may hold on MCP over HTTP (ISA_MCP_SESSIONS_PER_PRINCIPAL). Optional for hand-built configs. */
+    readonly sessionsPerPrincipal?: number;
   };
+  /**
+   * Byte budgets of the in-memory stores (used when ISA_DATABASE_URL is unset): conversations, and A2A tasks per
+   * agent. Optional so hand-built configs (tests) get the stores' defaults.
+   */
+  readonly memory?: { readonly conversationsMaxBytes: number; readonly tasksMaxBytes: number };
 }
 
 export interface QdrantConfig {
@@ -388,7 +399,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       queueMax: e.ISA_TRACE_QUEUE_MAX,
       promptVersion: e.ISA_PROMPT_VERSION,
     },
-    mcp: { stdioGroups: e.ISA_MCP_GROUPS, publicUrl: e.ISA_MCP_PUBLIC_URL },
+    mcp: {
+      stdioGroups: e.ISA_MCP_GROUPS,
+      publicUrl: e.ISA_MCP_PUBLIC_URL,
+      sessionsPerPrincipal: e.ISA_MCP_SESSIONS_PER_PRINCIPAL,
+    },
+    memory: {
+      conversationsMaxBytes: e.ISA_MEMORY_CONVERSATIONS_MAX_BYTES,
+      tasksMaxBytes: e.ISA_MEMORY_TASKS_MAX_BYTES,
+    },
     agents: {
       urls: e.ISA_AGENT_URLS,
       mcpFilesUrl: e.ISA_MCP_FILES_URL,

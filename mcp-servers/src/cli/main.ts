@@ -118,6 +118,7 @@ async function serveHttp(built: Built, v: Values, config: Config): Promise<void>
     authenticator: authenticatorFromConfig(config),
     // The API's per-person budget (ISA_RATE_LIMIT_PER_MIN), counted in this process: MCP loads no database driver.
     rateLimiter: createMemoryRateLimiter({ limit: config.server.rateLimitPerMin }),
+    ...(config.mcp.sessionsPerPrincipal ? { maxSessionsPerPrincipal: config.mcp.sessionsPerPrincipal } : {}),
     allowedHosts,
     onError: logError,
     resourceMetadata: {

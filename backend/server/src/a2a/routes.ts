@@ -45,6 +45,8 @@ export interface A2aRouteDeps {
    * cards, task stores, auth and errors, its own behaviour). Default: the agent backends' executors.
    */
   readonly executors?: (agent: AgentId) => AgentExecutor | undefined;
+  /** Told each agent's task store once made (the app registers the in-memory ones' /metrics gauges). */
+  readonly onTaskStore?: (agent: AgentId, store: TaskStore) => void;
   /**
    * The public base URL the cards advertise (no trailing slash). Read when a card is first served, so a server can
    * listen on port 0 first and set it to the bound address.
@@ -163,6 +165,7 @@ export function registerA2a(app: FastifyInstance, config: Config, deps: A2aRoute
       // card carries the server's public URL, known only once it listens (port 0 in tests).
       const tasks =
         deps.taskStores?.(id) ?? defaultTaskStore(config, id, deps.logger ? { logger: deps.logger } : {});
+      deps.onTaskStore?.(id, tasks);
       const executor =
         deps.executors?.(id) ??
         createAgentExecutor(id, backends[id], deps.logger ? { logger: deps.logger } : {});

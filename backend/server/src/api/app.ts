@@ -28,6 +28,7 @@ import { registerOwners } from "./routes/owners.js";
 import { registerProbes } from "./routes/probes.js";
 import { registerProjects } from "./routes/projects.js";
 import { registerSearch } from "./routes/search.js";
+import { sseBuffered } from "./sse.js";
 
 export interface AppDeps {
   readonly runtime: Runtime;
@@ -134,6 +135,20 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   app.setErrorHandler(errorHandler);
   if (!deps.conversations) app.addHook("onClose", () => conversations.close());
   if (!deps.rateLimiter) app.addHook("onClose", () => rateLimiter.close());
+  // In-memory stores at each scrape (a store without a memory gauge, e.g. PostgreSQL's, reports nothing).
+  const gauge = (o: unknown) =>
+    typeof (o as { memoryBytes?: unknown }).memoryBytes === "function"
+      ? (o as { memoryBytes(): number; memoryEntries(): number })
+      : undefined;
+  const convGauge = gauge(conversations);
+  if (convGauge) {
+    metrics.watchStore("conversations", () => ({
+      bytes: convGauge.memoryBytes(),
+      entries: convGauge.memoryEntries(),
+    }));
+  }
+  metrics.watchStore("rate_limit_keys", () => ({ entries: rateLimiter.size() }));
+  metrics.watchStore("sse_streams", sseBuffered);
   const offCatalog = onCatalogProblem((p) =>
     logger.warn({ path: p.path, reason: p.reason }, "malformed catalog file skipped"),
   );
@@ -208,6 +223,15 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
         ...(deps.a2a?.backends ? { backends: deps.a2a.backends } : {}),
         ...(deps.a2a?.taskStores ? { taskStores: deps.a2a.taskStores } : {}),
         ...(deps.a2a?.executors ? { executors: deps.a2a.executors } : {}),
+        onTaskStore: (agent, store) => {
+          const g = gauge(store);
+          if (g) {
+            metrics.watchStore(`a2a_tasks_${agent}`, () => ({
+              bytes: g.memoryBytes(),
+              entries: g.memoryEntries(),
+            }));
+          }
+        },
         baseUrl: () =>
           deps.a2a?.publicUrl ?? ctx.baseUrl ?? `http://${config.server.host}:${config.server.port}`,
       });

@@ -1,7 +1,7 @@
 // Prometheus metrics, one registry per app (so two apps in one process, as in tests, never collide): request
 // latency by route and status, answering stage latency, tokens and errors by catalog code.
 import type { ErrorCode, TokenUsage } from "@isa/core";
-import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 export interface ApiMetrics {
   readonly registry: Registry;
@@ -9,6 +9,11 @@ export interface ApiMetrics {
   observeStage(stage: "retrieve" | "generate" | "first_token", seconds: number): void;
   countTokens(usage: TokenUsage | undefined, streamedPieces: number): void;
   countError(code: ErrorCode): void;
+  /**
+   * Reports an in-memory store's size at each scrape: `isa_memory_store_bytes{store}` and
+   * `isa_memory_store_entries{store}` (conversations, tasks per agent, rate-limit keys, SSE answers in flight).
+   */
+  watchStore(store: string, read: () => { bytes?: number; entries: number }): void;
 }
 
 /** Latency buckets from 5 ms (cached search) to 2 min (LLM_TIMEOUT_MS default). */
@@ -43,8 +48,35 @@ export function createApiMetrics(opts: { defaultMetrics?: boolean } = {}): ApiMe
     labelNames: ["code"] as const,
     registers: [registry],
   });
+  const watched = new Map<string, () => { bytes?: number; entries: number }>();
+  new Gauge({
+    name: "isa_memory_store_bytes",
+    help: "Approximate bytes held by an in-memory store (UTF-8 size of what it keeps; bounded by ISA_MEMORY_*).",
+    labelNames: ["store"] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [store, read] of watched) {
+        const b = read().bytes;
+        if (b !== undefined) this.set({ store }, b);
+      }
+    },
+  });
+  new Gauge({
+    name: "isa_memory_store_entries",
+    help: "Entries held by an in-memory store.",
+    labelNames: ["store"] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [store, read] of watched) this.set({ store }, read().entries);
+    },
+  });
   return {
     registry,
+    watchStore(store, read) {
+      watched.set(store, read);
+    },
     observeRequest({ method, route, status }, seconds) {
       http.observe({ method, route, status_code: String(status) }, seconds);
     },

@@ -15,6 +15,8 @@ import type {
   ConversationStore,
 } from "@isa/core";
 import { CONVERSATION_ID } from "@isa/core";
+import type { MemoryGauge } from "./memoryTaskStore.js";
+import { jsonBytes } from "./memoryTaskStore.js";
 import { RETENTION_SWEEP_INTERVAL_MS, retentionCutoff } from "./retention.js";
 
 /** Turns kept per conversation; past it `append` answers `full` (the API: 409 CONVERSATION_FULL). */
@@ -45,9 +47,16 @@ export function unionGroups(a: readonly string[], b: readonly string[]): string[
  * with traffic. Past the cap the least recently used is dropped (continuing it is then 404, like an unknown id).
  */
 export const MEMORY_CONVERSATIONS = 10_000;
+/**
+ * Bytes of conversation JSON kept by default (ISA_MEMORY_CONVERSATIONS_MAX_BYTES): 10,000 conversations of 50 turns
+ * with 4,000-character questions would be gigabytes, so the count alone does not bound memory.
+ */
+export const MEMORY_CONVERSATIONS_MAX_BYTES = 64 * 1024 * 1024;
 
 export interface MemoryConversationStoreOptions {
   readonly maxConversations?: number;
+  /** Bytes kept at most (default MEMORY_CONVERSATIONS_MAX_BYTES); past it the least recently used go first. */
+  readonly maxBytes?: number;
   /** Conversations not updated for this many days are dropped (ISA_RETENTION_DAYS); 0 or unset = kept. */
   readonly retentionDays?: number;
   /** Clock (tests inject one; default the process clock). */
@@ -58,25 +67,43 @@ interface Entry {
   readonly record: ConversationRecord;
   /** Last turn added, ms (what retention measures, as `updated_at` does in PostgreSQL). */
   readonly updatedAt: number;
+  readonly bytes: number;
 }
 
 /** In-process conversations (lost on restart; ISA_DATABASE_URL keeps them in PostgreSQL). */
-export function createMemoryConversationStore(opts: MemoryConversationStoreOptions = {}): ConversationStore {
+export function createMemoryConversationStore(
+  opts: MemoryConversationStoreOptions = {},
+): ConversationStore & MemoryGauge {
   const max = opts.maxConversations ?? MEMORY_CONVERSATIONS;
+  const maxBytes = opts.maxBytes ?? MEMORY_CONVERSATIONS_MAX_BYTES;
+  let bytes = 0;
   const now = opts.now ?? (() => new Date());
   const days = opts.retentionDays ?? 0;
   // A Map iterates in insertion order: re-inserting on use keeps the least recently used first.
   const byId = new Map<string, Entry>();
   let lastSweep = now().getTime();
-  const touch = (id: string, e: Entry) => {
+  const forget = (id: string) => {
+    const e = byId.get(id);
+    if (!e) return;
     byId.delete(id);
+    bytes -= e.bytes;
+  };
+  const touch = (id: string, e: Entry) => {
+    forget(id);
     byId.set(id, e);
-    while (byId.size > max) {
+    bytes += e.bytes;
+    // The conversation just used stays even when it alone is over the byte budget.
+    while (byId.size > max || (bytes > maxBytes && byId.size > 1)) {
       const oldest = byId.keys().next().value;
       if (oldest === undefined) break;
-      byId.delete(oldest);
+      forget(oldest);
     }
   };
+  const entry = (record: ConversationRecord, updatedAt: number): Entry => ({
+    record,
+    updatedAt,
+    bytes: jsonBytes(record) + 2 * record.id.length,
+  });
   /** The live entry, or undefined (an expired one is deleted here, so it reads like an unknown id). */
   const live = (id: string): Entry | undefined => {
     const t = now().getTime();
@@ -84,11 +111,11 @@ export function createMemoryConversationStore(opts: MemoryConversationStoreOptio
     // The periodic sweep frees memory held by conversations nobody asks about again.
     if (cutoff !== undefined && t - lastSweep >= RETENTION_SWEEP_INTERVAL_MS) {
       lastSweep = t;
-      for (const [k, e] of byId) if (e.updatedAt < cutoff) byId.delete(k);
+      for (const [k, e] of byId) if (e.updatedAt < cutoff) forget(k);
     }
     const e = byId.get(id);
     if (e && cutoff !== undefined && e.updatedAt < cutoff) {
-      byId.delete(id);
+      forget(id);
       return undefined;
     }
     return e;
@@ -111,7 +138,7 @@ export function createMemoryConversationStore(opts: MemoryConversationStoreOptio
           audience: unionGroups([], input.groups),
           turns: [structuredClone(input.turn)],
         };
-        touch(input.id, { record: conversation, updatedAt });
+        touch(input.id, entry(conversation, updatedAt));
         return { ok: true, conversation: structuredClone(conversation) };
       }
       if (!existing) return { ok: false, reason: "not-found" };
@@ -122,11 +149,14 @@ export function createMemoryConversationStore(opts: MemoryConversationStoreOptio
         audience: unionGroups(existing.audience, input.groups),
         turns: [...existing.turns, structuredClone(input.turn)],
       };
-      touch(input.id, { record: conversation, updatedAt });
+      touch(input.id, entry(conversation, updatedAt));
       return { ok: true, conversation: structuredClone(conversation) };
     },
+    memoryBytes: () => bytes,
+    memoryEntries: () => byId.size,
     async close() {
       byId.clear();
+      bytes = 0;
     },
   };
 }

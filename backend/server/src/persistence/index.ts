@@ -21,14 +21,15 @@ export {
   isConversationId,
   MAX_CONVERSATION_TURNS,
   MEMORY_CONVERSATIONS,
+  MEMORY_CONVERSATIONS_MAX_BYTES,
   mayContinue,
   newConversationId,
   unionGroups,
 } from "./conversations.js";
 export type { Database, DatabaseOptions, Queryable } from "./database.js";
 export { databaseUnavailable, jsonbText, MIGRATIONS, openDatabase } from "./database.js";
-export type { MemoryTaskStoreOptions } from "./memoryTaskStore.js";
-export { createMemoryTaskStore, MEMORY_TASKS } from "./memoryTaskStore.js";
+export type { MemoryGauge, MemoryTaskStoreOptions } from "./memoryTaskStore.js";
+export { createMemoryTaskStore, jsonBytes, MEMORY_TASKS, MEMORY_TASKS_MAX_BYTES } from "./memoryTaskStore.js";
 export type { PgConversationStoreOptions } from "./pgConversations.js";
 export { createPgConversationStore } from "./pgConversations.js";
 export type { PgRateLimiterOptions } from "./pgRateLimiter.js";
@@ -45,7 +46,7 @@ export {
   TERMINAL_TASK_STATES,
 } from "./retention.js";
 
-type DbConfig = Pick<Config, "databaseUrl" | "ops">;
+type DbConfig = Pick<Config, "databaseUrl" | "ops" | "memory">;
 
 /**
  * The API's conversation store from config: PostgreSQL on its own pool (closed with the store), its schema
@@ -53,7 +54,12 @@ type DbConfig = Pick<Config, "databaseUrl" | "ops">;
  */
 export function defaultConversationStore(config: DbConfig, logger?: Logger): ConversationStore {
   const retentionDays = config.ops.retentionDays;
-  if (!config.databaseUrl) return createMemoryConversationStore({ retentionDays });
+  if (!config.databaseUrl) {
+    return createMemoryConversationStore({
+      retentionDays,
+      ...(config.memory ? { maxBytes: config.memory.conversationsMaxBytes } : {}),
+    });
+  }
   const db = openDatabase(config.databaseUrl, logger ? { logger } : {});
   db.ready().catch((err: unknown) =>
     logger?.error({ err }, "database not ready at start; requests needing it fail until it is"),
@@ -115,6 +121,7 @@ export function defaultTaskStore(
   if (!config.databaseUrl) {
     return createMemoryTaskStore({
       retentionDays,
+      ...(config.memory ? { maxBytes: config.memory.tasksMaxBytes } : {}),
       ...(opts.ownerResolver ? { ownerResolver: opts.ownerResolver } : {}),
     });
   }

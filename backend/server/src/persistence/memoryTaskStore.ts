@@ -11,12 +11,24 @@ import { RETENTION_SWEEP_INTERVAL_MS, retentionCutoff, TERMINAL_TASK_STATES } fr
 
 /** Tasks kept in memory per agent (each is a question, its answer and its citations: a few KB). */
 export const MEMORY_TASKS = 10_000;
+/** Bytes of task JSON kept per agent by default (ISA_MEMORY_TASKS_MAX_BYTES): a count alone does not bound memory. */
+export const MEMORY_TASKS_MAX_BYTES = 32 * 1024 * 1024;
+
+/** What an in-memory store holds, for the /metrics gauges. */
+export interface MemoryGauge {
+  /** Approximate bytes held: the UTF-8 size of the stored JSON plus keys (the heap holds roughly 1-2× this). */
+  memoryBytes(): number;
+  /** Entries held. */
+  memoryEntries(): number;
+}
 
 /** The SDK's default page size for tasks/list. */
 const DEFAULT_PAGE_SIZE = 50;
 
 export interface MemoryTaskStoreOptions {
   readonly maxTasks?: number;
+  /** Bytes of task JSON kept at most (default MEMORY_TASKS_MAX_BYTES); past it, as past maxTasks. */
+  readonly maxBytes?: number;
   /** Terminal tasks not saved for this many days are dropped; 0 or unset = kept (up to maxTasks). */
   readonly retentionDays?: number;
   readonly now?: () => Date;
@@ -27,6 +39,16 @@ interface Entry {
   readonly scope: string;
   readonly task: Task;
   readonly savedAt: number;
+  readonly bytes: number;
+}
+
+/** UTF-8 bytes of a value's JSON (what it costs, roughly); a value JSON cannot write counts as 64 KiB. */
+export function jsonBytes(value: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(value) ?? "");
+  } catch {
+    return 64 * 1024;
+  }
 }
 
 const terminal = (t: Task) => TERMINAL_TASK_STATES.includes(t.status?.state ?? 0);
@@ -40,8 +62,10 @@ function decodeCursor(token: string): { ts: string; id: string } | undefined {
   return ts === undefined || rest.length === 0 ? undefined : { ts, id: rest.join("|") };
 }
 
-export function createMemoryTaskStore(opts: MemoryTaskStoreOptions = {}): TaskStore {
+export function createMemoryTaskStore(opts: MemoryTaskStoreOptions = {}): TaskStore & MemoryGauge {
   const max = opts.maxTasks ?? MEMORY_TASKS;
+  const maxBytes = opts.maxBytes ?? MEMORY_TASKS_MAX_BYTES;
+  let bytes = 0;
   const days = opts.retentionDays ?? 0;
   const now = opts.now ?? (() => new Date());
   const owner = opts.ownerResolver ?? resolveUserScope;
@@ -55,7 +79,7 @@ export function createMemoryTaskStore(opts: MemoryTaskStoreOptions = {}): TaskSt
   const keyOf = (scope: string, id: string) => JSON.stringify([scope, id]);
 
   const remove = (key: string, e: Entry) => {
-    all.delete(key);
+    if (all.delete(key)) bytes -= e.bytes;
     const bucket = byScope.get(e.scope);
     bucket?.delete(e.task.id);
     if (bucket?.size === 0) byScope.delete(e.scope);
@@ -75,7 +99,8 @@ export function createMemoryTaskStore(opts: MemoryTaskStoreOptions = {}): TaskSt
   };
 
   const evictOverCap = () => {
-    while (all.size > max) {
+    // The task just saved stays even when it alone is over the byte budget (it is the one being worked on).
+    while (all.size > max || (bytes > maxBytes && all.size > 1)) {
       let victim: [string, Entry] | undefined;
       for (const kv of all) {
         if (terminal(kv[1].task)) {
@@ -103,8 +128,14 @@ export function createMemoryTaskStore(opts: MemoryTaskStoreOptions = {}): TaskSt
       const key = keyOf(scope, task.id);
       const old = all.get(key);
       if (old) remove(key, old);
-      const e: Entry = { scope, task: structuredClone(task), savedAt: now().getTime() };
+      const e: Entry = {
+        scope,
+        task: structuredClone(task),
+        savedAt: now().getTime(),
+        bytes: jsonBytes(task) + 2 * key.length,
+      };
       all.set(key, e);
+      bytes += e.bytes;
       let bucket = byScope.get(scope);
       if (!bucket) {
         bucket = new Map();
@@ -113,6 +144,9 @@ export function createMemoryTaskStore(opts: MemoryTaskStoreOptions = {}): TaskSt
       bucket.set(task.id, e);
       evictOverCap();
     },
+
+    memoryBytes: () => bytes,
+    memoryEntries: () => all.size,
 
     async load(taskId, context) {
       const cutoff = cutoffNow();
