@@ -9,7 +9,13 @@ LIBS="$CACHE/libs"
 if [ -f "$CACHE/.complete" ]; then echo "$LIBS"; exit 0; fi
 
 if ! command -v java >/dev/null 2>&1; then
-  echo "install-kafka: java (17+) is missing" >&2; exit 1
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "install-kafka: installing Java 17 (Debian's openjdk-17-jre-headless)" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jre-headless >&2 \
+      || { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jre-headless >&2; }
+  else
+    echo "install-kafka: java (17+) is missing and cannot be installed here" >&2; exit 1
+  fi
 fi
 if ! command -v mvn >/dev/null 2>&1; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
