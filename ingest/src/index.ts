@@ -7,8 +7,8 @@ export type { DiscoverEvent, SkipReason, SourceFile } from "./discover/index.js"
 export { discover } from "./discover/index.js";
 export type { OnnxEmbedderOptions } from "./embed/index.js";
 export { createOnnxEmbedder, rawOrtThroughput } from "./embed/index.js";
-export type { IndexerOptions, IngestProgress, IngestSummary, SourceSpec } from "./indexer.js";
-export { embeddingText, INDEX_VERSION, sourceFromPath, update } from "./indexer.js";
+export type { EmbedHeader, IndexerOptions, IngestProgress, IngestSummary, SourceSpec } from "./indexer.js";
+export { contextHeader, embeddingText, INDEX_VERSION, sourceFromPath, update } from "./indexer.js";
 export type { FetchProgress, ModelName, ModelSpec } from "./models/index.js";
 export { ensureModel, isModelName, MODELS, modelStatus } from "./models/index.js";
 export type { LanceStoreOptions } from "./store/index.js";

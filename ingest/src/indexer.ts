@@ -9,7 +9,7 @@ import type { SkipReason, SourceFile } from "./discover/index.js";
 import { discover } from "./discover/index.js";
 
 /** Bump when chunking or embedding text changes, so cached indexes (the eval's) are rebuilt. */
-export const INDEX_VERSION = 1;
+export const INDEX_VERSION = 2;
 
 export interface SourceSpec {
   /** Name stored with every chunk; paths are relative to `root`. */
@@ -22,6 +22,8 @@ export interface IndexerOptions {
   readonly defaultGroups: readonly string[];
   /** Chunks embedded and written per batch. */
   readonly batchSize?: number;
+  /** How a chunk is introduced to the embedder (default `context`; `title` is the recipe before issue 11). */
+  readonly embedHeader?: EmbedHeader;
 }
 
 export interface IngestSummary {
@@ -55,8 +57,39 @@ interface Pending {
   readonly chunks: readonly Chunk[];
 }
 
-/** Text given to the embedder: the chunk with its title and heading path, which carry much of its meaning. */
-export function embeddingText(chunk: Chunk): string {
+/**
+ * `title`: the chunk's title and heading path. `context`: a contextual header naming where the chunk sits — its file
+ * path, and for code the symbol with its enclosing class (and the words of camelCase names, which word pieces cut
+ * badly), for documents the section path. Measured in backend/README.md ("Code retrieval ablation").
+ */
+export type EmbedHeader = "title" | "context";
+
+const SYNTHETIC_SYMBOL = /^\((preamble|top-level)\)$/;
+
+function splitCamel(name: string): string {
+  return name.replace(/(?<=[\p{Ll}\p{N}])(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})/gu, " ").toLowerCase();
+}
+
+/** The contextual header of a chunk (see EmbedHeader). */
+export function contextHeader(chunk: Chunk): string {
+  if (chunk.kind === "code") {
+    const [outer, inner] = chunk.headingPath;
+    const lines = [`${chunk.path}${chunk.language ? ` (${chunk.language})` : ""}`];
+    if (outer && !SYNTHETIC_SYMBOL.test(outer)) {
+      const symbol = inner ? `${inner} in ${outer}` : outer;
+      const words = splitCamel(symbol);
+      lines.push(words === symbol.toLowerCase() ? symbol : `${symbol} (${words})`);
+    }
+    return lines.join("\n");
+  }
+  // A document's heading path usually starts with its title (the H1): name it once.
+  const rest = chunk.headingPath[0] === chunk.title ? chunk.headingPath.slice(1) : chunk.headingPath;
+  return `${chunk.path}\n${[chunk.title, ...rest].join(" > ")}`;
+}
+
+/** Text given to the embedder: a header that says what and where the chunk is, then the chunk. */
+export function embeddingText(chunk: Chunk, header: EmbedHeader = "context"): string {
+  if (header === "context") return `${contextHeader(chunk)}\n\n${chunk.text}`;
   const heading = chunk.headingPath.join(" > ");
   const head = heading && heading !== chunk.title ? `${chunk.title} — ${heading}` : chunk.title;
   return `${head}\n\n${chunk.text}`;
@@ -149,7 +182,7 @@ export async function* update(
       const fresh = new Map<string, Float32Array>();
       for (let i = 0; i < todo.length; i += 64) {
         const slice = todo.slice(i, i + 64);
-        const vectors = await embedder.embed(slice.map(embeddingText));
+        const vectors = await embedder.embed(slice.map((c) => embeddingText(c, opts.embedHeader)));
         slice.forEach((c, j) => {
           const v = vectors[j];
           if (v) fresh.set(c.id, v);

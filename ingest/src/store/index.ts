@@ -2,3 +2,5 @@
 export type { LanceStoreOptions } from "./lanceStore.js";
 export { LanceVectorStore, openLanceStore } from "./lanceStore.js";
 export { INDEX_FORMAT } from "./meta.js";
+export type { LexicalOptions } from "./searchText.js";
+export { DEFAULT_LEXICAL } from "./searchText.js";

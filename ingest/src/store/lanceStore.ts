@@ -33,7 +33,8 @@ import {
   rowVector,
   SEARCH_TEXT,
 } from "./schema.js";
-import { lexicalQuery } from "./searchText.js";
+import type { LexicalOptions } from "./searchText.js";
+import { DEFAULT_LEXICAL, lexicalQuery } from "./searchText.js";
 import { aclPredicate, documentPredicate, searchPredicate, sqlIn, sqlString } from "./sql.js";
 import type { Tables } from "./tables.js";
 import { createTables, ensureFtsIndex, ensureScalarIndexes, openTables } from "./tables.js";
@@ -47,6 +48,8 @@ export interface LanceStoreOptions {
   readonly modelId: string;
   /** Writes between automatic compactions during a long ingest (default 20, LanceDB's rule of thumb). */
   readonly optimizeEvery?: number;
+  /** What the full-text index holds beside the raw words (default: all of it; the retrieval ablation turns parts off). */
+  readonly lexical?: LexicalOptions;
 }
 
 /** Ids per `IN (…)` predicate: keeps each SQL statement small. */
@@ -79,6 +82,7 @@ export class LanceVectorStore implements VectorStore {
   readonly modelId: string;
   readonly #db: Connection;
   readonly #optimizeEvery: number;
+  readonly #lexical: LexicalOptions;
   readonly #queue = new WriteQueue();
   #tables: Tables | undefined;
   /** Rows written since the last optimize: the FTS index does not cover them yet. */
@@ -93,6 +97,7 @@ export class LanceVectorStore implements VectorStore {
     this.dimensions = opts.dimensions;
     this.modelId = opts.modelId;
     this.#optimizeEvery = Math.max(1, opts.optimizeEvery ?? 20);
+    this.#lexical = opts.lexical ?? DEFAULT_LEXICAL;
   }
 
   /** Use `openLanceStore`. */
@@ -147,7 +152,7 @@ export class LanceVectorStore implements VectorStore {
     if (chunks.length === 0 && docs.length === 0) return;
     await this.#write("upsert", async () => {
       const t = await this.#createTables();
-      const rows = lastById(chunks, (c) => c.id).map(chunkRow);
+      const rows = lastById(chunks, (c) => c.id).map((c) => chunkRow(c, this.#lexical));
       if (rows.length > 0) {
         const data = makeArrowTable(rows, { schema: chunksSchema(this.dimensions) });
         await t.chunks.mergeInsert("id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
@@ -252,7 +257,7 @@ export class LanceVectorStore implements VectorStore {
     this.#assertOpen();
     const k = limitOf(opts.k);
     const pred = searchPredicate(opts);
-    const q = lexicalQuery(query);
+    const q = lexicalQuery(query, this.#lexical);
     if (k === 0 || !pred || !q) return [];
     return this.#read("searchLexical", [], async (t) => {
       await this.#freshen();

@@ -5,7 +5,7 @@ import path from "node:path";
 import { AppError } from "@isa/core";
 
 /** Bumped when the table layout or the indexed text recipe changes; an older index must be rebuilt. */
-export const INDEX_FORMAT = 1;
+export const INDEX_FORMAT = 2;
 export const META_FILE = "isa-index.json";
 
 export interface IndexMeta {

@@ -2,7 +2,8 @@
 // Columns keep the domain's names; LanceDB's SQL resolves camelCase names without quoting.
 import type { Chunk, DocumentKind, DocumentState, EmbeddedChunk } from "@isa/core";
 import { Field, FixedSizeList, Float32, Int32, List, Schema, Utf8 } from "apache-arrow";
-import { searchText } from "./searchText.js";
+import type { LexicalOptions } from "./searchText.js";
+import { DEFAULT_LEXICAL, searchText } from "./searchText.js";
 
 export const CHUNKS_TABLE = "chunks";
 export const DOCUMENTS_TABLE = "documents";
@@ -57,7 +58,10 @@ export const CHUNK_COLUMNS = [
   "acl",
 ] as const;
 
-export function chunkRow(c: EmbeddedChunk): Record<string, unknown> {
+export function chunkRow(
+  c: EmbeddedChunk,
+  lexical: LexicalOptions = DEFAULT_LEXICAL,
+): Record<string, unknown> {
   return {
     id: c.id,
     docId: c.docId,
@@ -71,7 +75,7 @@ export function chunkRow(c: EmbeddedChunk): Record<string, unknown> {
     endLine: c.endLine,
     text: c.text,
     acl: [...c.acl],
-    [SEARCH_TEXT]: searchText(c),
+    [SEARCH_TEXT]: searchText(c, lexical),
     vector: c.vector,
   };
 }

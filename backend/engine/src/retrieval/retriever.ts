@@ -67,6 +67,8 @@ export interface RetrieverDeps {
   readonly supportWeight?: number;
   /** RRF weights per list (default 1 each). */
   readonly weights?: { readonly dense?: number; readonly lexical?: number };
+  /** Share of a linked chunk's score added by definition/usage links (default NEIGHBOUR_WEIGHT; 0 = off). */
+  readonly neighbourWeight?: number;
 }
 
 /** Longer queries are certainly not questions; refusing them bounds the cost of one request. */
@@ -77,6 +79,8 @@ const MAX_K = 100;
  * 0.01 → 0.882/0.716, 0.05 → 0.827/0.687: small weights help, large ones let long documents crowd out the rest.
  */
 const DEFAULT_SUPPORT_WEIGHT = 0.01;
+/** Definition/usage links between code candidates (see neighbourBoost); measured in backend/README.md ("Code retrieval ablation"): off, it helped code questions but cost the rest. */
+export const NEIGHBOUR_WEIGHT = 0;
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
@@ -160,7 +164,11 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
         ...(deps.weights ? { weights: deps.weights } : {}),
       });
       let top: FusedHit[] = capPerDocument(
-        supportBoost(fused, deps.supportWeight ?? DEFAULT_SUPPORT_WEIGHT),
+        neighbourBoost(
+          supportBoost(fused, deps.supportWeight ?? DEFAULT_SUPPORT_WEIGHT),
+          query,
+          deps.neighbourWeight ?? NEIGHBOUR_WEIGHT,
+        ),
         config.maxChunksPerDoc,
         k,
       );
@@ -219,5 +227,65 @@ export function supportBoost<T extends { readonly chunk: Chunk; readonly score: 
   for (const h of fused) total.set(h.chunk.docId, (total.get(h.chunk.docId) ?? 0) + h.score);
   return fused
     .map((h) => ({ ...h, score: h.score + weight * ((total.get(h.chunk.docId) ?? 0) - h.score) }))
+    .sort((a, b) => b.score - a.score);
+}
+
+const IDENT = /[A-Za-z_$][\w$]*/g;
+const SYMBOL = /^[A-Za-z_$][\w$]*$/;
+
+/** Names a code chunk defines: the symbols of its heading path (`Class.method` gives `method`), 4+ characters. */
+export function definedNames(chunk: Chunk): string[] {
+  if (chunk.kind !== "code") return [];
+  const out = new Set<string>();
+  for (const part of chunk.headingPath) {
+    for (const raw of part.split(", ")) {
+      const name = raw.replace(/…$/, "").split(".").at(-1) ?? "";
+      if (name.length >= 4 && SYMBOL.test(name)) out.add(name.toLowerCase());
+    }
+  }
+  return [...out];
+}
+
+/**
+ * Definition and usage neighbours among the candidates: a code chunk that defines a name the question uses gains
+ * `weight` × the top score; a chunk that uses a name another document's candidate defines gains `weight` × that
+ * definition's score, and the definition gains the same share of its user's. A question about what calls what, or
+ * about a function that the best-matching chunk only calls, then reaches the other end of the link. Pure and
+ * bounded: only the fused candidates are linked, no extra search.
+ */
+export function neighbourBoost<T extends { readonly chunk: Chunk; readonly score: number }>(
+  hits: readonly T[],
+  query: string,
+  weight: number,
+): T[] {
+  if (weight <= 0 || hits.length === 0) return [...hits];
+  const defs = new Map<string, number[]>();
+  hits.forEach((h, i) => {
+    for (const n of definedNames(h.chunk)) defs.set(n, [...(defs.get(n) ?? []), i]);
+  });
+  if (defs.size === 0) return [...hits];
+  // The strongest link counts, not their sum: a test file that calls everything must not outrank what it calls.
+  const linked = new Float64Array(hits.length);
+  const named = new Float64Array(hits.length);
+  const top = Math.max(...hits.map((h) => h.score));
+  const asked = new Set((query.match(IDENT) ?? []).map((w) => w.toLowerCase()));
+  for (const [name, at] of defs) if (asked.has(name)) for (const j of at) named[j] = weight * top;
+  const link = (i: number, by: number) => {
+    linked[i] = Math.max(linked[i] ?? 0, weight * by);
+  };
+  hits.forEach((h, i) => {
+    const used = new Set((h.chunk.text.match(IDENT) ?? []).map((w) => w.toLowerCase()));
+    for (const [name, at] of defs) {
+      if (!used.has(name)) continue;
+      for (const j of at) {
+        const d = hits[j];
+        if (!d || d.chunk.docId === h.chunk.docId) continue;
+        link(j, h.score);
+        link(i, d.score);
+      }
+    }
+  });
+  return hits
+    .map((h, i) => ({ ...h, score: h.score + (named[i] ?? 0) + (linked[i] ?? 0) }))
     .sort((a, b) => b.score - a.score);
 }
