@@ -9,6 +9,8 @@ export type { ApiContext } from "./api/context.js";
 export type { ApiMetrics } from "./api/metrics.js";
 export { createApiMetrics } from "./api/metrics.js";
 export { buildOpenApi } from "./api/openapi.js";
+export type { AppTracing } from "./api/tracking.js";
+export { appTracing } from "./api/tracking.js";
 export type { RouteName, RouteSpec } from "./api/routeTable.js";
 export { ROUTES } from "./api/routeTable.js";
 export type { AnswerPayload, AskBody, FeedbackBody, SearchBody, SearchResponse } from "./api/schemas.js";

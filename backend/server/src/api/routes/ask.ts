@@ -6,7 +6,7 @@
 import type { ConversationRecord } from "@isa/core";
 import { AppError, citationJson } from "@isa/core";
 import type { AnswerResult, HistoryTurn } from "@isa/engine";
-import { HISTORY_TURNS } from "@isa/engine";
+import { HISTORY_TURNS, modelOf, promptVersionOf, traceAnswer } from "@isa/engine";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { MAX_CONVERSATION_TURNS, mayContinue, newConversationId } from "../../persistence/index.js";
 import type { ApiContext } from "../context.js";
@@ -17,6 +17,7 @@ import type { AnswerPayload } from "../schemas.js";
 import { askBodySchema } from "../schemas.js";
 import type { SseStream } from "../sse.js";
 import { createSseStream } from "../sse.js";
+import { appTracing } from "../tracking.js";
 
 export function answerPayload(res: AnswerResult, traceId: string, conversationId: string): AnswerPayload {
   return {
@@ -59,6 +60,7 @@ function failure(err: unknown, signal: AbortSignal): unknown {
 
 export function registerAsk(app: FastifyInstance, ctx: ApiContext): void {
   const spec = ROUTES.ask;
+  const tracing = appTracing(app, ctx);
 
   async function run(request: FastifyRequest, reply: FastifyReply, onToken?: (t: string) => void) {
     const body = parseWith(askBodySchema, request.body, "body");
@@ -92,15 +94,30 @@ export function registerAsk(app: FastifyInstance, ctx: ApiContext): void {
         try {
           const answerer = await ctx.runtime.answerer();
           let pieces = 0;
-          const res = await answerer.answer(body.question, {
-            principal,
-            ...(history.length > 0 ? { history } : {}),
-            signal: controller.signal,
-            onToken: (t) => {
-              pieces++;
-              onToken?.(t);
+          // Traced when MLflow tracking is on and samples this id (sent in the background; never awaited).
+          const res = await traceAnswer(
+            await tracing.tracer(),
+            {
+              traceId,
+              agent: "api",
+              question: body.question,
+              principalId: principal.id,
+              conversationId,
+              promptVersion: promptVersionOf(ctx.config),
+              model: modelOf(ctx.config),
             },
-          });
+            () =>
+              answerer.answer(body.question, {
+                principal,
+                ...(history.length > 0 ? { history } : {}),
+                signal: controller.signal,
+                onToken: (t) => {
+                  pieces++;
+                  onToken?.(t);
+                },
+              }),
+            (result) => ({ result }),
+          );
           const t = res.timings;
           ctx.metrics.observeStage("retrieve", t.retrieveMs / 1000);
           if (t.generateMs > 0) ctx.metrics.observeStage("generate", t.generateMs / 1000);

@@ -8,9 +8,11 @@ import { principalOf } from "../context.js";
 import { parseWith } from "../errors.js";
 import { ROUTES } from "../routeTable.js";
 import { feedbackBodySchema } from "../schemas.js";
+import { appTracing } from "../tracking.js";
 
 export function registerFeedback(app: FastifyInstance, ctx: ApiContext): void {
   const spec = ROUTES.feedback;
+  const tracing = appTracing(app, ctx);
   const file = path.join(ctx.config.dataDir, "feedback.jsonl");
   let chain: Promise<unknown> = Promise.resolve();
   const append = (line: string): Promise<void> => {
@@ -36,6 +38,13 @@ export function registerFeedback(app: FastifyInstance, ctx: ApiContext): void {
         requestId: request.id,
       };
       await append(`${JSON.stringify(record)}\n`);
+      // Also an assessment on the answer's MLflow trace (queued; never awaited, never fails the request).
+      (await tracing.tracer())?.feedback({
+        traceId: body.traceId,
+        principalId: principal.id,
+        rating: body.rating,
+        ...(body.comment === undefined ? {} : { comment: body.comment }),
+      });
       request.log.info({ traceId: body.traceId, rating: body.rating }, "feedback recorded");
       return reply.code(spec.ok.status).send({ recorded: true });
     },
