@@ -8,7 +8,13 @@
 // route count, p50/p95/p99 and errors by status/code; the last line is one JSON object (requests, errors_5xx,
 // rss_slope_mb_per_min after warm-up, …).
 //
+// The in-memory stores are bounded by bytes; with the production budgets (64 MiB of conversations, 32 MiB of tasks
+// per agent) they take longer than a short soak to fill, and RSS grows with them until they do. The soak sets
+// --store-cap-mb (default 8) as both budgets so they fill during warm-up and a flat slope afterwards means what it
+// says; each sample prints the stores' bytes from /metrics.
+//
 // Usage: npm run bench:soak -- [--minutes 5] [--askers 50] [--warmup-s 60] [--max-requests 1000000] [--seed 1]
+//   [--store-cap-mb 8]
 //   (needs `npx tsc -b` and the models in .isa/models or $ISA_MODELS_DIR: `isa setup --no-llm`)
 import { spawn } from "node:child_process";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
@@ -29,6 +35,7 @@ const { values } = parseArgs({
     "timeout-s": { type: "string", default: "60" },
     "sample-s": { type: "string", default: "30" },
     seed: { type: "string", default: "1" },
+    "store-cap-mb": { type: "string", default: "8" },
   },
 });
 const minutes = Number(values.minutes);
@@ -101,6 +108,8 @@ const env = {
   ISA_RATE_LIMIT_PER_MIN: process.env.ISA_RATE_LIMIT_PER_MIN ?? "100000",
   ISA_LOG_LEVEL: process.env.ISA_LOG_LEVEL ?? "warn",
   ISA_HOST: "127.0.0.1",
+  ISA_MEMORY_CONVERSATIONS_MAX_BYTES: String(Number(values["store-cap-mb"]) * 1024 * 1024),
+  ISA_MEMORY_TASKS_MAX_BYTES: String(Number(values["store-cap-mb"]) * 1024 * 1024),
 };
 
 const freePort = () =>
@@ -215,9 +224,13 @@ try {
     "isa mcp docs-search",
   );
 
+  let storesMb = Number.NaN;
   const heapMb = async () => {
     const text = await (await fetch(`${base}/metrics`)).text();
     const m = /^isa_nodejs_heap_size_used_bytes (\S+)/m.exec(text);
+    storesMb = 0;
+    for (const s of text.matchAll(/^isa_memory_store_bytes\{store="[^"]+"\} (\S+)/gm))
+      storesMb += Number(s[1]) / 1024 / 1024;
     return m ? Number(m[1]) / 1024 / 1024 : Number.NaN;
   };
 
@@ -227,6 +240,7 @@ try {
   const sample = async () => {
     const t = (performance.now() - started) / 60_000;
     const s = [t, rssMb(server.child.pid), await heapMb().catch(() => Number.NaN), rssMb(mcp.child.pid)];
+    s.stores = storesMb;
     samples.push(s);
     const after = samples.filter(([x]) => x * 60 >= warmupS);
     const sl = slope(after.map(([x, r]) => [x, r]));
@@ -235,7 +249,7 @@ try {
     s.requests = requests;
     console.log(
       `t=${(t * 60).toFixed(0).padStart(4)}s  requests=${String(requests).padStart(7)}  ${rps.toFixed(1).padStart(6)}/s  ` +
-        `5xx=${errors5xx}  serve RSS=${s[1].toFixed(1)} MB heap=${s[2].toFixed(1)} MB  mcp RSS=${s[3].toFixed(1)} MB  ` +
+        `5xx=${errors5xx}  serve RSS=${s[1].toFixed(1)} MB heap=${s[2].toFixed(1)} MB stores=${s.stores.toFixed(1)} MB  mcp RSS=${s[3].toFixed(1)} MB  ` +
         `RSS slope after warm-up=${Number.isFinite(sl) ? sl.toFixed(2) : "n/a"} MB/min`,
     );
   };

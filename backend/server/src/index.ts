@@ -9,8 +9,6 @@ export type { ApiContext } from "./api/context.js";
 export type { ApiMetrics } from "./api/metrics.js";
 export { createApiMetrics } from "./api/metrics.js";
 export { buildOpenApi } from "./api/openapi.js";
-export type { AppTracing } from "./api/tracking.js";
-export { appTracing } from "./api/tracking.js";
 export type { RouteName, RouteSpec } from "./api/routeTable.js";
 export { ROUTES } from "./api/routeTable.js";
 export type { AnswerPayload, AskBody, FeedbackBody, SearchBody, SearchResponse } from "./api/schemas.js";
@@ -25,4 +23,13 @@ export {
 export type { RunningServer, ShutdownOptions, StartOptions } from "./api/server.js";
 export { shutdown, startServer } from "./api/server.js";
 export { sseFrame } from "./api/sse.js";
-export { closeSharedDatabases, defaultConversationStore, defaultTaskStore } from "./persistence/index.js";
+export type { AppTracing } from "./api/tracking.js";
+export { appTracing } from "./api/tracking.js";
+export type { PgRateLimiterOptions } from "./persistence/index.js";
+export {
+  closeSharedDatabases,
+  createPgRateLimiter,
+  defaultConversationStore,
+  defaultRateLimiter,
+  defaultTaskStore,
+} from "./persistence/index.js";
