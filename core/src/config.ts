@@ -37,6 +37,10 @@ export const envSchema = z.object({
   // A question naming something (`nodeLinker`, "Dependabot") that no readable chunk mentions abstains below this
   // higher bar too (npm-docs eval: backend/README.md, "Key-term abstention"). -1 turns the check off.
   ISA_ABSTAIN_UNMENTIONED_MIN_SCORE: z.coerce.number().min(-1).max(1).default(0.58),
+  // Answerability: a content word of the question mentioned by at most this share of the index's chunks is specific
+  // (a qualifier such as "production"), and an answer whose quoted documents do not mention it is `partial`. Names
+  // are always specific. 0 checks names only. Measured on the near-miss and npm-docs sets (backend/README.md).
+  ISA_ANSWERABILITY_MAX_SHARE: z.coerce.number().min(0).max(1).default(0.15),
   // Unset: `generate` with a served model (LLM_BASE_URL), `extractive` with the tiny embedded one, which scored
   // lower on fact recall than quoting the evidence (npm-docs eval; see README) and takes seconds per answer on CPU.
   ISA_ANSWER_MODE: z.enum(["generate", "extractive", "hybrid"]).optional(),
@@ -151,6 +155,11 @@ export interface Config {
      * by loadConfig; optional so hand-built configs (tests) can leave the check off.
      */
     readonly abstainUnmentionedMinScore?: number;
+    /**
+     * Answerability check (backend/engine/src/answer/answerability.ts): a content word in at most this share of the
+     * chunks is specific. Optional like the above: hand-built configs get the default.
+     */
+    readonly answerabilityMaxShare?: number;
   };
   readonly llm: {
     readonly answerMode: NonNullable<Env["ISA_ANSWER_MODE"]>;
@@ -355,6 +364,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       maxChunksPerDoc: e.ISA_MAX_CHUNKS_PER_DOC,
       abstainMinScore: e.ISA_ABSTAIN_MIN_SCORE,
       abstainUnmentionedMinScore: e.ISA_ABSTAIN_UNMENTIONED_MIN_SCORE,
+      answerabilityMaxShare: e.ISA_ANSWERABILITY_MAX_SHARE,
     },
     llm: {
       answerMode: e.ISA_ANSWER_MODE ?? (e.LLM_BASE_URL ? "generate" : "extractive"),

@@ -75,10 +75,24 @@ export interface Citation {
   readonly score: number;
 }
 
+/** How an answer was made: evidence quoted verbatim, or text a model generated from the sources. */
+export type AnswerOrigin = "quoted" | "generated";
+
+/**
+ * `answered`: the evidence covers what was asked. `partial`: the closest evidence covers something next to it
+ * (staging for production, PostgreSQL for Redis): the answer says what is not covered and cites the closest
+ * passages. `abstained`: nothing relevant enough was found.
+ */
+export type AnswerStatus = "answered" | "partial" | "abstained";
+
 export interface Answer {
   readonly answer: string;
   readonly citations: readonly Citation[];
+  /** True only for `state: "abstained"` (kept for clients that predate `state`). */
   readonly abstained: boolean;
+  /** Absent from answers made before `state` existed: read as `abstained ? "abstained" : "answered"`. */
+  readonly state?: AnswerStatus;
+  readonly mode?: AnswerOrigin;
   /** When abstaining: the closest documents found, for the person to look at. */
   readonly closest?: readonly Citation[];
   readonly traceId?: string;

@@ -27,6 +27,8 @@ export {
 } from "./documentQuery.js";
 export type {
   Answer,
+  AnswerOrigin,
+  AnswerStatus,
   Chunk,
   Citation,
   Document,

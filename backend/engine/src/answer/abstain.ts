@@ -115,7 +115,12 @@ export async function unmentionedTerms(
     terms.map(async (term) => {
       const hits = await index.searchLexical(term, { k: TERM_CANDIDATES, principal });
       const needle = squash(term);
-      return hits.some((h) => squash(h.chunk.text).includes(needle));
+      // A script's name is in its path and title, not in its text (`restart-consumers.sh`).
+      return hits.some((h) =>
+        squash(
+          `${h.chunk.path}\n${h.chunk.title}\n${h.chunk.headingPath.join("\n")}\n${h.chunk.text}`,
+        ).includes(needle),
+      );
     }),
   );
   return terms.filter((_, i) => !found[i]);

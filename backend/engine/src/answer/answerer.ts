@@ -1,9 +1,8 @@
 // Grounded answering: retrieve → abstain (no LLM) when nothing is close enough → otherwise answer by one of three
 // modes: "generate" (LLM over fenced sources), "extractive" (quoted evidence, no LLM) or "hybrid" (LLM answer,
 // then the best evidence quotes it does not already contain). Every answer's citations are structured.
-import type { Citation, Llm, TokenUsage } from "@isa/core";
+import type { AnswerOrigin, AnswerStatus, Citation, Llm, Principal, TokenUsage } from "@isa/core";
 import { AppError } from "@isa/core";
-import type { TermIndex } from "./abstain.js";
 import {
   keyTerms,
   NO_ANSWER_SENTENCE,
@@ -12,6 +11,8 @@ import {
   saysNoAnswer,
   unmentionedTerms,
 } from "./abstain.js";
+import type { Answerability, AnswerabilityIndex, EvidenceDocument } from "./answerability.js";
+import { checkAnswerability, listTerms } from "./answerability.js";
 import { citedNumbers, createCitationFilter, toCitation } from "./citations.js";
 import type { Evidence } from "./extractive.js";
 import { renderEvidence, selectEvidence } from "./extractive.js";
@@ -32,8 +33,10 @@ export interface AnswererDeps {
    * The index key terms are looked up in (as the caller), for key-term abstention: below
    * `config.retrieval.abstainUnmentionedMinScore` (best dense cosine), a question naming something that no chunk
    * the caller can read mentions is not answered. Without an index or that setting: the score gate only.
+   * The index is also what the answerability check reads (see answerability.ts): without one, every answer that
+   * passes the gates is `answered`.
    */
-  readonly index?: TermIndex;
+  readonly index?: AnswerabilityIndex;
 }
 
 export interface Answerer {
@@ -57,6 +60,26 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
   const { llm, retriever, config } = deps;
   const mode = config.llm.answerMode;
   const countTokens = deps.countTokens ?? tokenCounterOf(llm);
+  const maxShare = config.retrieval.answerabilityMaxShare;
+  /** Does what the question asks about appear in the documents of these hits? Undefined: no index to ask. */
+  const answerability = async (
+    question: string,
+    hits: readonly RetrievalHit[],
+    principal: Principal,
+  ): Promise<Answerability | undefined> => {
+    if (!deps.index || hits.length === 0) return undefined;
+    const docs = new Map<string, EvidenceDocument>();
+    for (const { chunk: c } of hits) {
+      const t = `${c.title}\n${c.headingPath.join("\n")}\n${c.text}`;
+      const d = docs.get(c.docId);
+      docs.set(c.docId, { docId: c.docId, text: d ? `${d.text}\n${t}` : t });
+    }
+    return checkAnswerability(deps.index, question, {
+      principal,
+      evidence: [...docs.values()],
+      ...(maxShare === undefined ? {} : { maxShare }),
+    });
+  };
 
   return {
     async answer(question, opts) {
@@ -91,13 +114,20 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
         opts.onToken?.(piece);
       };
       const done = (
-        rest: Omit<AnswerResult, "answer" | "timings" | "mode">,
+        rest: Omit<AnswerResult, "answer" | "timings" | "mode" | "state" | "answerMode" | "abstained"> & {
+          readonly abstained: boolean;
+          readonly state?: AnswerStatus;
+          readonly mode?: AnswerOrigin;
+        },
         generateMs = 0,
         usage?: TokenUsage,
       ): AnswerResult => ({
         answer: text,
         ...rest,
-        mode,
+        state: rest.state ?? (rest.abstained ? "abstained" : "answered"),
+        abstained: rest.state === undefined ? rest.abstained : rest.state === "abstained",
+        mode: rest.mode ?? (mode === "extractive" ? "quoted" : "generated"),
+        answerMode: mode,
         ...(usage ? { usage } : {}),
         timings: {
           retrieveMs,
@@ -133,12 +163,33 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
         // hits) reads as [3], not [8], and the numbers a reader sees have no gaps.
         const order = [...new Set(evidence.map((e) => e.n))];
         const renumber = new Map(order.map((n, i) => [n, i + 1]));
-        emit(renderEvidence(evidence.map((e) => ({ ...e, n: renumber.get(e.n) ?? e.n }))));
+        const quotedHit = (m: number) => {
+          const n = order[m - 1];
+          return n === undefined ? undefined : sources[n - 1]?.hit;
+        };
+        const check = await answerability(
+          q,
+          byScore(evidence).flatMap((n) => sources[n - 1]?.hit ?? []),
+          opts.principal,
+        );
+        opts.signal?.throwIfAborted();
+        const quoted = renderEvidence(evidence.map((e) => ({ ...e, n: renumber.get(e.n) ?? e.n })));
+        if (check && check.missing.length > 0) {
+          const first = quotedHit(1);
+          emit(notCoveredAnswer(check, first?.chunk.title, quoted));
+          const cited = citationsFor(citedNumbers(text), quotedHit);
+          return done({
+            citations: check.covered.length > 0 ? cited : [],
+            abstained: check.covered.length === 0,
+            state: check.covered.length > 0 ? "partial" : "abstained",
+            closest: cited,
+            notCovered: check.missing.map((t) => t.text),
+            citationsInferred: false,
+          });
+        }
+        emit(quoted);
         return done({
-          citations: citationsFor(citedNumbers(text), (m) => {
-            const n = order[m - 1];
-            return n === undefined ? undefined : sources[n - 1]?.hit;
-          }),
+          citations: citationsFor(citedNumbers(text), quotedHit),
           abstained: false,
           citationsInferred: false,
         });
@@ -163,6 +214,34 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
         ...(history.length > 0 ? { reservedTokens } : {}),
       });
       const hitOf = (n: number): RetrievalHit | undefined => sources[n - 1]?.hit;
+      // What the question asks about must be in the evidence the model gets: when the passages closest to it cover
+      // a sibling (staging for production), the model is not asked; the answer says what is not covered, quoted.
+      const closestEvidence = evidenceFrom(rq, sources);
+      const pre = await answerability(
+        q,
+        byScore(closestEvidence).flatMap((n) => hitOf(n) ?? []),
+        opts.principal,
+      );
+      opts.signal?.throwIfAborted();
+      if (pre && pre.missing.length > 0) {
+        emit(
+          notCoveredAnswer(
+            pre,
+            hitOf(closestEvidence[0]?.n ?? 1)?.chunk.title,
+            renderEvidence(closestEvidence),
+          ),
+        );
+        const cited = citationsFor(citedNumbers(text), hitOf);
+        return done({
+          citations: pre.covered.length > 0 ? cited : [],
+          abstained: pre.covered.length === 0,
+          state: pre.covered.length > 0 ? "partial" : "abstained",
+          mode: "quoted",
+          closest: cited,
+          notCovered: pre.missing.map((t) => t.text),
+          citationsInferred: false,
+        });
+      }
       const exists = (n: number) => n >= 1 && n <= sources.length;
       const filter = createCitationFilter(exists);
       const guard = createRepeatGuard({ seed: PROMPT_SCAFFOLD_LINES });
@@ -213,11 +292,11 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
         );
 
       if (mode === "hybrid") {
-        const evidence = evidenceFrom(rq, sources);
+        const evidence = closestEvidence;
         // The model gave nothing usable (only loops or prompt echo): the evidence is the answer, as in extractive.
         if (silent && evidence.length > 0) {
           emit(renderEvidence(evidence));
-          return finish(false);
+          return { ...finish(false), mode: "quoted" };
         }
         const quotes = saidNoAnswer ? evidence : evidence.filter((e) => !covered(generated, e.text));
         if (quotes.length > 0) {
@@ -233,12 +312,49 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
         return finish(true);
       }
       const cited = citationsFor(citedNumbers(text), hitOf);
+      // Post-check: the documents the answer cites (else the top ones) must mention what was asked; when they do
+      // not, the answer says so (it has been streamed already, so the note is appended) and is `partial`.
+      const used =
+        cited.length > 0
+          ? [...new Set(citedNumbers(text))].flatMap((n) => hitOf(n) ?? [])
+          : sources.slice(0, CLOSEST_COUNT).map((s) => s.hit);
+      const post = await answerability(q, used, opts.principal);
+      const partial = post !== undefined && post.missing.length > 0;
+      if (partial) emit(`\n\nThe cited sources do not mention ${listTerms(post.missing)}.`);
+      const state: AnswerStatus = partial ? "partial" : "answered";
+      const notCovered = partial ? { notCovered: post.missing.map((t) => t.text) } : {};
       if (cited.length > 0)
-        return done({ citations: cited, abstained: false, citationsInferred: false }, generateMs, usage);
+        return done(
+          { citations: cited, abstained: false, state, ...notCovered, citationsInferred: false },
+          generateMs,
+          usage,
+        );
       // Nothing cited: attach the top sources in rank order so the person can still check the answer.
-      return done({ citations: closest, abstained: false, citationsInferred: true }, generateMs, usage);
+      return done(
+        { citations: closest, abstained: false, state, ...notCovered, citationsInferred: true },
+        generateMs,
+        usage,
+      );
     },
   };
+}
+
+/** The sources of the evidence, best-scoring quote's first (its document is the primary one). */
+function byScore(evidence: readonly Evidence[]): number[] {
+  return [...new Set([...evidence].sort((a, b) => b.score - a.score).map((e) => e.n))];
+}
+
+/**
+ * The answer when the quoted documents do not mention what the question specifically asks about: one plain sentence
+ * saying what they do describe and what nothing covers, then the closest passages, quoted and cited.
+ */
+function notCoveredAnswer(check: Answerability, about: string | undefined, quoted: string): string {
+  const missing = listTerms(check.missing);
+  const lead =
+    check.covered.length > 0 && about
+      ? `The sources describe “${about.trim()}”; nothing in them covers ${missing}.`
+      : `Nothing in the sources covers ${missing}.`;
+  return quoted === "" ? lead : `${lead}\n\nClosest passages:\n\n${quoted}`;
 }
 
 /**

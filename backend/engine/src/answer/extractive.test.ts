@@ -1,3 +1,4 @@
+import type { Chunk } from "@isa/core";
 // Extractive evidence selection: the sentences carrying the question's terms win, quoted verbatim with [n].
 import { describe, expect, it } from "vitest";
 import { chunk } from "../testkit/fakes.js";
@@ -294,5 +295,47 @@ describe("selectEvidence: code boilerplate, lists, how-to steps, text around hit
       { n: 2, chunk: runbook, rank: 1, around: true },
     ]);
     expect(better.map((e) => e.n)).toEqual([2]);
+  });
+});
+
+describe("answers open with what answers", () => {
+  const code = (text: string): Chunk => ({
+    id: "c",
+    docId: "d",
+    source: "s",
+    path: "src/invoice.ts",
+    title: "invoice.ts",
+    headingPath: ["InvoiceNumberAllocator"],
+    kind: "code",
+    language: "typescript",
+    startLine: 1,
+    endLine: 10,
+    text,
+    acl: ["public"],
+  });
+  it("never opens with a bare declaration when a unit explains it", () => {
+    const ev = selectEvidence("Can invoice numbers repeat?", [
+      {
+        n: 1,
+        chunk: code(
+          "export class InvoiceNumberAllocator {\n  private next: number;\n  /** Invoice numbers look like ACME-2026-000123 and never repeat. */\n  allocate(year: number): string {\n  }\n}",
+        ),
+      },
+    ]);
+    expect(ev[0]?.text).toContain("never repeat");
+  });
+
+  it("does not cut inside a quoted code block: it quotes whole lines and marks the quote as cut", () => {
+    const long = Array.from({ length: 60 }, (_, i) => `echo step ${i} of the deploy`).join("\n");
+    const doc: Chunk = {
+      ...code(`# Deploy\n\n\`\`\`sh\n${long}\n\`\`\`\n`),
+      kind: "markdown",
+      headingPath: [],
+    };
+    const ev = selectEvidence("deploy step", [{ n: 1, chunk: doc }]);
+    const block = ev.find((e) => e.text.startsWith("```"));
+    expect(block?.cut).toBe(true);
+    expect(block?.text).not.toContain("…");
+    expect(renderEvidence(block ? [block] : [])).toContain("cut short");
   });
 });

@@ -23,6 +23,8 @@ export interface Evidence {
   readonly score: number;
   /** Quoted from code or configuration: rendered as a code block, so `# comment` is not read as a heading. */
   readonly code?: boolean;
+  /** Only the start of a long passage is quoted: rendered as cut, pointing at the cited passage for the rest. */
+  readonly cut?: boolean;
 }
 
 export interface EvidenceOptions {
@@ -45,6 +47,8 @@ interface Piece {
   readonly heading: string | undefined;
   /** List marker ("-", "1.") when the piece is a list item. */
   readonly marker: string | undefined;
+  /** The piece is the start of something longer (a very long sentence or code block), cut at a line or word. */
+  readonly cut?: boolean;
 }
 
 interface Unit {
@@ -61,9 +65,22 @@ interface Unit {
   readonly covers: readonly number[];
   readonly text: string;
   readonly terms: readonly string[];
+  readonly cut: boolean;
+  /** A code line that declares something (`export class X {`) with no comment saying what it is for. */
+  readonly bare: boolean;
 }
 
+/** Units are built up to this size (list runs, fenced blocks); a longer one is cut and marked as cut. */
 const MAX_UNIT_CHARS = 600;
+/**
+ * A sentence is quoted whole up to this size (so a quote is never cut mid-sentence in practice); past it (a run-on
+ * paragraph without full stops), it is cut at a word and marked as cut.
+ */
+const MAX_SENTENCE_CHARS = 1500;
+/** A bare declaration line answers nothing by itself: its score, for choosing and for ordering, is scaled by this. */
+const BARE_DECLARATION = 0.5;
+const DECLARATION =
+  /^(?:export\s+)?(?:default\s+)?(?:public\s+|private\s+|protected\s+|static\s+|abstract\s+|async\s+)*(?:class|interface|enum|struct|trait|impl|function|func|fn|def|type|module|namespace)\b|[{(:]\s*$/;
 /** Most list items quoted after an introducing sentence or under a heading, so one long list stays readable. */
 const MAX_LIST_ITEMS = 6;
 /**
@@ -111,8 +128,8 @@ function splitPieces(text: string, kind: Chunk["kind"], ownHeading?: string): Pi
     if (para.length > 0) {
       const sentences = marker ? [para.join(" ")] : splitSentences(para.join(" "));
       for (const s of sentences) {
-        const capped = s.length > MAX_UNIT_CHARS ? `${s.slice(0, MAX_UNIT_CHARS - 1)}…` : s;
-        pieces.push({ text: capped, line: paraLine, heading, marker });
+        const c = cutAtWord(s);
+        pieces.push({ text: c.text, line: paraLine, heading, marker, ...(c.cut ? { cut: true } : {}) });
       }
     }
     para = [];
@@ -131,7 +148,8 @@ function splitPieces(text: string, kind: Chunk["kind"], ownHeading?: string): Pi
         block.push(lines[i] ?? "");
         if ((lines[i] ?? "").trim().startsWith(close)) break;
       }
-      pieces.push({ text: capBlock(block, close), line: start, heading, marker: undefined });
+      const b = capBlock(block, close);
+      pieces.push({ text: b.text, line: start, heading, marker: undefined, ...(b.cut ? { cut: true } : {}) });
       continue;
     }
     const h = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(trimmed);
@@ -176,9 +194,13 @@ function codePieces(lines: readonly string[], heading: string | undefined): Piec
   return pieces;
 }
 
-function capBlock(block: string[], close: string): string {
+/**
+ * A fenced block longer than MAX_UNIT_CHARS keeps its first whole lines and its closing fence; nothing is written
+ * inside the fence (what is shown as code stays verbatim), the unit is marked `cut` instead.
+ */
+function capBlock(block: string[], close: string): { text: string; cut: boolean } {
   const whole = block.join("\n");
-  if (whole.length <= MAX_UNIT_CHARS) return whole;
+  if (whole.length <= MAX_UNIT_CHARS) return { text: whole, cut: false };
   const kept: string[] = [];
   let len = 0;
   for (const l of block) {
@@ -186,7 +208,15 @@ function capBlock(block: string[], close: string): string {
     kept.push(l);
     len += l.length + 1;
   }
-  return [...kept, "…", close].join("\n");
+  return { text: [...kept, close].join("\n"), cut: true };
+}
+
+/** A sentence is kept whole unless it is a run-on past MAX_SENTENCE_CHARS: then its first words, marked cut. */
+function cutAtWord(s: string): { text: string; cut: boolean } {
+  if (s.length <= MAX_SENTENCE_CHARS) return { text: s, cut: false };
+  const head = s.slice(0, MAX_SENTENCE_CHARS);
+  const space = head.lastIndexOf(" ");
+  return { text: (space > MAX_SENTENCE_CHARS / 2 ? head.slice(0, space) : head).trimEnd(), cut: true };
 }
 
 /** Sentence split that survives "e.g.", initials, version numbers and file names like `config.yaml`. */
@@ -201,9 +231,7 @@ export function splitSentences(paragraph: string): string[] {
     start = m.index + m[0].length;
   }
   out.push(paragraph.slice(start).trim());
-  return out
-    .filter((s) => s !== "")
-    .map((s) => (s.length > MAX_UNIT_CHARS ? `${s.slice(0, MAX_UNIT_CHARS - 1)}…` : s));
+  return out.filter((s) => s !== "");
 }
 
 /**
@@ -246,6 +274,7 @@ export function selectEvidence(
       s += (idf(t) * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * u.terms.length) / avgLen));
     }
     if (u.around) s *= AROUND_DISCOUNT;
+    if (u.bare) s *= BARE_DECLARATION;
     // The retriever ranked whole chunks with better signals (dense + lexical); let its order break near-ties.
     return { u, score: s * (1 + 0.3 / u.rank) };
   });
@@ -266,7 +295,17 @@ export function selectEvidence(
   if (!best || best.score <= 0) {
     // No term overlap at all (a paraphrased question the dense search still matched): the top passage's opening.
     const first = units[0];
-    return first ? [{ n: first.n, text: first.text, score: 0, ...(first.code ? { code: true } : {}) }] : [];
+    return first
+      ? [
+          {
+            n: first.n,
+            text: first.text,
+            score: 0,
+            ...(first.code ? { code: true } : {}),
+            ...(first.cut ? { cut: true } : {}),
+          },
+        ]
+      : [];
   }
   const chosen: Array<{ u: Unit; score: number; terms: Set<string> }> = [];
   const perSource = new Map<number, number>();
@@ -290,14 +329,25 @@ export function selectEvidence(
     perSource.set(c.u.n, (perSource.get(c.u.n) ?? 0) + 1);
     chars += c.u.text.length;
   }
-  // Read in source order, and within a source in document order: quotes from one passage then follow each other
-  // as the author wrote them (steps stay in sequence) instead of jumping by score.
-  chosen.sort((x, y) => x.u.n - y.u.n || x.u.position - y.u.position);
+  // The answer opens with what answers: units in order of how much of the question they cover (idf-weighted share
+  // of its terms), a bare declaration never first. Ties (units of one passage covering as much) keep the author's
+  // order, so steps split over units stay in sequence.
+  const weight = query.reduce((sum, t) => sum + idf(t), 0) || 1;
+  const coverage = (u: Unit) => {
+    const have = new Set(u.terms);
+    const c = query.reduce((sum, t) => sum + (have.has(t) ? idf(t) : 0), 0) / weight;
+    return u.bare ? c * BARE_DECLARATION : c;
+  };
+  const cov = new Map(chosen.map((c) => [c, Math.round(coverage(c.u) * 20) / 20]));
+  chosen.sort(
+    (x, y) => (cov.get(y) ?? 0) - (cov.get(x) ?? 0) || x.u.n - y.u.n || x.u.position - y.u.position,
+  );
   return chosen.map((c) => ({
     n: c.u.n,
     text: c.u.text,
     score: c.score,
     ...(c.u.code ? { code: true } : {}),
+    ...(c.u.cut ? { cut: true } : {}),
   }));
 }
 
@@ -319,6 +369,8 @@ function toUnits(source: EvidenceSource): Unit[] {
     covers,
     text,
     terms: covers.flatMap((i) => terms(pieces[i]?.text ?? "")),
+    cut: covers.some((i) => pieces[i]?.cut === true),
+    bare: code && covers.length === 1 && !CODE_COMMENT.test(text) && DECLARATION.test(text),
     about: new Set(
       terms([chunk.title, ...chunk.headingPath, pieces[covers[0] ?? 0]?.heading ?? ""].join("\n")),
     ),
@@ -383,14 +435,18 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   return inter / (a.size + b.size - inter);
 }
 
-/** Quotes, each followed by its citation; a citation after a code block goes on its own line. */
+/**
+ * Quotes, each followed by its citation; a citation after a code block goes on its own line. A quote that is only
+ * the start of its passage says so outside the quoted text, and points at the cited passage for the whole.
+ */
 export function renderEvidence(evidence: readonly Evidence[]): string {
   return evidence
     .map((e) => {
+      const cite = e.cut ? `[${e.n}] (cut short: the whole passage is at [${e.n}])` : `[${e.n}]`;
       // Code and config lines go in a fenced block (a Markdown reader would take `# Restart…` for a heading).
       if (e.code && !/^(```|~~~)/.test(e.text))
-        return `${fence(e.text)}\n${e.text}\n${fence(e.text)}\n[${e.n}]`;
-      return /\n(```|~~~)\s*$/.test(e.text) ? `${e.text}\n[${e.n}]` : `${e.text} [${e.n}]`;
+        return `${fence(e.text)}\n${e.text}\n${fence(e.text)}\n${cite}`;
+      return /\n(```|~~~)\s*$/.test(e.text) ? `${e.text}\n${cite}` : `${e.text} ${cite}`;
     })
     .join("\n\n");
 }

@@ -1,6 +1,6 @@
 // Shapes the answerer works with. The retriever is described here by the little we need, so this module does not
 // depend on the retrieval package's internals (any object with this `retrieve` fits).
-import type { Answer, Chunk, Config, Principal, TokenUsage } from "@isa/core";
+import type { Answer, AnswerOrigin, AnswerStatus, Chunk, Config, Principal, TokenUsage } from "@isa/core";
 
 export interface RetrievalHit {
   readonly chunk: Chunk;
@@ -34,7 +34,7 @@ export interface AnswerRetriever {
 /** The parts of Config the answerer reads (a whole Config fits). */
 export interface AnswererConfig {
   readonly retrieval: Pick<Config["retrieval"], "topK" | "abstainMinScore"> &
-    Partial<Pick<Config["retrieval"], "abstainUnmentionedMinScore">>;
+    Partial<Pick<Config["retrieval"], "abstainUnmentionedMinScore" | "answerabilityMaxShare">>;
   readonly llm: Pick<Config["llm"], "answerMode" | "maxTokens" | "contextTokens">;
 }
 
@@ -72,7 +72,13 @@ export interface AnswerTimings {
 
 export interface AnswerResult extends Answer {
   readonly timings: AnswerTimings;
-  readonly mode: AnswerMode;
+  /** `quoted`: the answer is evidence quoted verbatim; `generated`: a model wrote it (hybrid adds quotes). */
+  readonly mode: AnswerOrigin;
+  readonly state: AnswerStatus;
+  /** The configured answer mode that produced it. */
+  readonly answerMode: AnswerMode;
+  /** Specific terms of the question that the quoted (or cited) documents do not mention, when `partial`. */
+  readonly notCovered?: readonly string[];
   /**
    * True when the model cited nothing and `citations` are the top sources in rank order, attached so the
    * person can still verify (they are not claims that the model used them).

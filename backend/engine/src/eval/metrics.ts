@@ -48,7 +48,10 @@ export interface QuestionResult {
   readonly answerable: boolean;
   readonly recallAt5: number;
   readonly mrrAt10: number;
+  /** Declined: abstained, or answered `partial` (said what the sources do not cover). */
   readonly abstained: boolean;
+  /** The answer's state, when answers were made. */
+  readonly state?: "answered" | "partial" | "abstained";
   /** Undefined when answers were not generated. */
   readonly factRecall?: number;
   readonly retrievalMs: number;
@@ -57,6 +60,10 @@ export interface QuestionResult {
   readonly bestDenseScore?: number;
   /** Key terms of the question that no chunk mentions (the key-term gate's signal). */
   readonly unmentioned?: readonly string[];
+  /** The answer's text (per-question output, to read what was said). */
+  readonly answer?: string;
+  /** For a `partial` answer: the question's terms the quoted documents do not mention. */
+  readonly notCovered?: readonly string[];
 }
 
 /**
@@ -124,6 +131,10 @@ function aggregate(rs: readonly QuestionResult[]) {
     abstention_accuracy: none.length ? round(none.filter((r) => r.abstained).length / none.length) : null,
     false_abstention_rate: answerable.length
       ? round(answerable.filter((r) => r.abstained).length / answerable.length)
+      : null,
+    // How the declines split: `partial` (closest passages quoted, the uncovered term named) vs full abstention.
+    partial_rate: rs.some((r) => r.state !== undefined)
+      ? round(rs.filter((r) => r.state === "partial").length / rs.length)
       : null,
   };
 }

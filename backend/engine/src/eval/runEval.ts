@@ -102,11 +102,16 @@ export async function runEval(config: Config, opts: EvalOptions) {
       let abstained = res.hits.length === 0 || res.bestDenseScore < config.retrieval.abstainMinScore;
       let fr: number | undefined;
       let answerMs: number | undefined;
+      let answer:
+        | { state: "answered" | "partial" | "abstained"; text: string; notCovered?: readonly string[] }
+        | undefined;
       if (answerer) {
         const t1 = performance.now();
         const a = await answerer.answer(q.question, { principal });
         answerMs = performance.now() - t1;
-        abstained = a.abstained;
+        // A partial answer declines what was asked (it says what the sources do not cover).
+        abstained = a.state !== "answered";
+        answer = { state: a.state, text: a.answer, ...(a.notCovered ? { notCovered: a.notCovered } : {}) };
         if (answerable) fr = factRecall(q.facts, a.answer);
       }
       results.push({
@@ -116,11 +121,15 @@ export async function runEval(config: Config, opts: EvalOptions) {
         recallAt5: answerable ? recallAt(q.gold, files, 5) : 0,
         mrrAt10: answerable ? reciprocalRankAt(q.gold, files, 10) : 0,
         abstained,
+        ...(answer ? { state: answer.state } : {}),
         ...(fr === undefined ? {} : { factRecall: fr }),
         retrievalMs,
         bestDenseScore: res.bestDenseScore,
         unmentioned,
         ...(answerMs === undefined ? {} : { answerMs }),
+        ...(answer
+          ? { answer: answer.text, ...(answer.notCovered ? { notCovered: answer.notCovered } : {}) }
+          : {}),
       });
     }
     opts.onProgress?.(questions.length, questions.length, "");
