@@ -152,6 +152,8 @@ export async function askCommand(argv: readonly string[]): Promise<void> {
           answer: res.answer,
           citations: res.citations.map(citationJson),
           abstained: res.abstained,
+          state: res.state,
+          mode: res.mode,
           closest: (res.closest ?? []).map(citationJson),
         }),
       );
@@ -161,11 +163,32 @@ export async function askCommand(argv: readonly string[]): Promise<void> {
     else out(res.answer);
     const sources = res.abstained ? (res.closest ?? []) : res.citations;
     if (sources.length > 0) {
-      out(res.abstained ? "\nClosest documents:" : "\nSources:");
+      out(`\n${answerLabel(res.state, res.mode, new Set(sources.map((c) => c.path)).size)}:`);
       for (const c of sources) out(formatCitation(c));
     }
   } finally {
     await rt.close();
+  }
+}
+
+/** What the listed sources are: "Quoted from 3 sources", "Generated from 2 sources", or the closest ones. */
+export function answerLabel(
+  state: "answered" | "partial" | "abstained",
+  mode: "quoted" | "generated",
+  count: number,
+): string {
+  const n = `${count} source${count === 1 ? "" : "s"}`;
+  switch (state) {
+    case "abstained":
+      return "Closest documents";
+    case "partial":
+      return `Partial answer: closest passages from ${n}`;
+    case "answered":
+      return mode === "quoted" ? `Quoted from ${n}` : `Generated from ${n}`;
+    default: {
+      const never: never = state;
+      return never;
+    }
   }
 }
 

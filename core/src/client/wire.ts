@@ -23,10 +23,27 @@ export const wireCitationSchema = z.object({
   score: z.number(),
 });
 
+/** How an answer was made: quoted evidence, or text a model generated from the sources. */
+export const wireAnswerModeSchema = z
+  .enum(["quoted", "generated"])
+  .describe(
+    "`quoted`: evidence quoted verbatim from the sources; `generated`: written by a model from them.",
+  );
+export const wireAnswerStateSchema = z
+  .enum(["answered", "partial", "abstained"])
+  .describe(
+    "`answered`; `partial`: the closest sources cover something next to what was asked (the answer says what is " +
+      "not covered and cites the closest passages); `abstained`: nothing relevant enough was found.",
+  );
+
 export const wireAnswerSchema = z.object({
   answer: z.string(),
   citations: z.array(wireCitationSchema),
-  abstained: z.boolean(),
+  abstained: z.boolean().describe("True only when `state` is `abstained` (kept for older clients)."),
+  // Optional here so a client still reads an answer from a server that predates them; this server always sends
+  // both (backend/server/src/api/schemas.ts makes them required).
+  state: wireAnswerStateSchema.optional(),
+  mode: wireAnswerModeSchema.optional(),
   closest: z
     .array(wireCitationSchema)
     .describe("When abstaining: the closest documents the caller may read."),

@@ -67,6 +67,9 @@ export function answerData(a: AgentAnswer) {
     answer: a.result.answer,
     citations: a.result.citations.map(citationJson),
     abstained: a.result.abstained,
+    // Answers from before `state`/`mode` existed (a remote agent's) read as answered or abstained.
+    state: a.result.state ?? (a.result.abstained ? "abstained" : "answered"),
+    ...(a.result.mode ? { mode: a.result.mode } : {}),
     closest: (a.result.closest ?? []).map(citationJson),
     answeredBy: a.answeredBy,
     ...(a.route ? { route: a.route } : {}),

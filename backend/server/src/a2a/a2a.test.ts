@@ -85,6 +85,8 @@ describe("A2A servers (docs, dev, root)", () => {
     const { text, data } = answerArtifact(task);
     expect(text).toBe(data.answer);
     expect(data.abstained).toBe(false);
+    expect((data as { state?: string }).state).toBe("answered");
+    expect(["quoted", "generated"]).toContain((data as { mode?: string }).mode);
     expect(data.answeredBy).toBe("docs");
     expect(data.citations.length).toBeGreaterThan(0);
     expect(data.citations.map((c) => c.path)).toContain("eng/deploy.md");

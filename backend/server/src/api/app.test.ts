@@ -100,9 +100,13 @@ describe("API", () => {
         answer: string;
         citations: { path: string }[];
         abstained: boolean;
+        state: string;
+        mode: string;
         traceId: string;
       }>();
       expect(a.abstained).toBe(false);
+      expect(a.state).toBe("answered");
+      expect(["quoted", "generated"]).toContain(a.mode);
       expect(a.citations.map((c) => c.path)).toContain("security/breakglass.md");
       expect(Object.keys(a).sort()).toEqual([
         "abstained",
@@ -110,6 +114,8 @@ describe("API", () => {
         "citations",
         "closest",
         "conversationId",
+        "mode",
+        "state",
         "traceId",
       ]);
     });

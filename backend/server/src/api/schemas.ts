@@ -4,7 +4,9 @@
 import {
   CONVERSATION_ID,
   TRACE_ID,
+  wireAnswerModeSchema,
   wireAnswerSchema,
+  wireAnswerStateSchema,
   wireCitationSchema,
   wireConversationSchema,
   wireErrorSchema,
@@ -23,6 +25,8 @@ export { CONVERSATION_ID, TRACE_ID };
 export const citationSchema = wireCitationSchema;
 // The client's schema keeps conversationId optional (older servers); this server always sends it.
 export const answerSchema = wireAnswerSchema.extend({
+  state: wireAnswerStateSchema,
+  mode: wireAnswerModeSchema,
   conversationId: z
     .string()
     .regex(CONVERSATION_ID)

@@ -24,6 +24,8 @@ export function answerPayload(res: AnswerResult, traceId: string, conversationId
     answer: res.answer,
     citations: res.citations.map(citationJson),
     abstained: res.abstained,
+    state: res.state,
+    mode: res.mode,
     closest: (res.closest ?? []).map(citationJson),
     traceId,
     conversationId,
