@@ -6,8 +6,9 @@ import { randomUUID } from "node:crypto";
 import type { Artifact, Message, Part, TaskState } from "@a2a-js/sdk";
 import type { AgentExecutor, ExecutionEventBus, RequestContext, User } from "@a2a-js/sdk/server";
 import { AgentEvent } from "@a2a-js/sdk/server";
-import type { Principal } from "@isa/core";
+import type { AnswerTracer, Principal } from "@isa/core";
 import { AppError, citationJson, isAppError } from "@isa/core";
+import { parseTraceparent, traceAnswer } from "@isa/engine";
 import type { Logger } from "pino";
 import type { AgentAnswer, AgentBackend, AgentId } from "./agents.js";
 
@@ -95,6 +96,14 @@ function safeMessage(err: unknown): string {
 
 export interface ExecutorOptions {
   readonly logger?: Logger;
+  /**
+   * Traces each task's answer (MLflow when configured). A `traceparent` in the message's metadata (sent by root
+   * when it delegates, remote.ts) makes this agent's spans part of the caller's trace.
+   */
+  readonly tracer?: AnswerTracer;
+  /** Recorded on traces: the prompt version and model (engine's promptVersionOf / modelOf). */
+  readonly promptVersion?: string;
+  readonly model?: string;
 }
 
 export function createAgentExecutor(
@@ -180,12 +189,31 @@ export function createAgentExecutor(
             }),
           );
         };
-        const answer = await backend.answer(question, {
-          principal: user.principal,
-          signal: controller.signal,
-          onToken,
-          ...(user.credential === undefined ? {} : { credential: user.credential }),
-        });
+        const parent = parseTraceparent(ctx.userMessage?.metadata?.traceparent);
+        const answer = await traceAnswer(
+          opts.tracer,
+          {
+            traceId: parent?.traceId ?? randomUUID().replaceAll("-", ""),
+            ...(parent ? { parent } : {}),
+            agent: agentId,
+            question,
+            principalId: user.principal.id,
+            promptVersion: opts.promptVersion ?? "unknown",
+            model: opts.model ?? "unknown",
+          },
+          () =>
+            backend.answer(question, {
+              principal: user.principal,
+              signal: controller.signal,
+              onToken,
+              ...(user.credential === undefined ? {} : { credential: user.credential }),
+            }),
+          (a) => ({
+            result: a.result,
+            answeredBy: a.answeredBy,
+            ...(a.route ? { route: { agent: a.route.agent, scores: a.route.scores } } : {}),
+          }),
+        );
         if (canceled.has(taskId)) return;
         bus.publish(
           AgentEvent.artifactUpdate({

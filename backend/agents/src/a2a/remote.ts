@@ -7,6 +7,7 @@ import type { Client } from "@a2a-js/sdk/client";
 import { ClientFactory, ClientFactoryOptions, JsonRpcTransportFactory } from "@a2a-js/sdk/client";
 import type { Answer, Citation } from "@isa/core";
 import { AppError } from "@isa/core";
+import { currentTraceparent } from "@isa/engine";
 import type { AgentBackend, LeafAgentId } from "./agents.js";
 import { textPart } from "./executor.js";
 
@@ -89,13 +90,15 @@ export function createRemoteAgent(id: LeafAgentId, url: string, opts: RemoteAgen
         throw new AppError("UNAUTHENTICATED", "No credential to forward to the remote agent.");
       client ??= connect();
       const c = await client;
+      const traceparent = currentTraceparent();
       const message: Message = {
         messageId: randomUUID(),
         contextId: "",
         taskId: "",
         role: ROLE_USER,
         parts: [textPart(question)],
-        metadata: undefined,
+        // The answer's trace context, so the remote agent's spans join root's trace (executor.ts reads it).
+        metadata: traceparent === undefined ? undefined : { traceparent },
         extensions: [],
         referenceTaskIds: [],
       };
@@ -104,7 +107,10 @@ export function createRemoteAgent(id: LeafAgentId, url: string, opts: RemoteAgen
         result = await c.sendMessage(
           { tenant: "", message, configuration: undefined, metadata: undefined },
           {
-            serviceParameters: { Authorization: `Bearer ${call.credential}` },
+            serviceParameters: {
+              Authorization: `Bearer ${call.credential}`,
+              ...(traceparent === undefined ? {} : { traceparent }),
+            },
             ...(call.signal ? { signal: call.signal } : {}),
           },
         );
