@@ -153,6 +153,24 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ QDRANT_API_KEY: "k3y" })).toThrow(/QDRANT_URL/);
   });
 
+  it("parses the GPU settings: LLM_GPU off (default) is the CPU, EMBED_DEVICE cpu by default", () => {
+    const d = loadConfig({});
+    expect(d.llm.gpu).toBe(false);
+    expect(d.embed.device).toBe("cpu");
+    expect(loadConfig({ LLM_GPU: "off" }).llm.gpu).toBe(false);
+    expect(loadConfig({ LLM_GPU: "auto" }).llm.gpu).toBe("auto");
+    expect(loadConfig({ LLM_GPU: "cuda" }).llm.gpu).toBe("cuda");
+    expect(loadConfig({ LLM_GPU: "vulkan" }).llm.gpu).toBe("vulkan");
+    expect(loadConfig({ EMBED_DEVICE: "cuda" }).embed.device).toBe("cuda");
+    for (const [name, value] of [
+      ["LLM_GPU", "metal"],
+      ["LLM_GPU", "true"],
+      ["EMBED_DEVICE", "gpu"],
+    ] as const) {
+      expect(() => loadConfig({ [name]: value }), `${name}=${value}`).toThrow(name);
+    }
+  });
+
   it("treats empty strings as unset", () => {
     expect(loadConfig({ LLM_BASE_URL: "" }).llm.baseUrl).toBeUndefined();
   });

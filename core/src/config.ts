@@ -51,6 +51,10 @@ export const envSchema = z.object({
   LLM_TIMEOUT_MS: int(100, 600_000).default(120_000),
   LLM_MAX_TOKENS: int(16, 8192).default(320),
   LLM_CONTEXT_TOKENS: int(512, 131072).default(4096),
+  // The embedded llama.cpp model's backend. `off`: the prebuilt CPU binary (fast to load, no GPU probing);
+  // `auto`: the GPU backend node-llama-cpp finds (CUDA, Vulkan), else CPU; `cuda`/`vulkan`: that backend, and the CPU
+  // with one warning when it cannot load. Ignored with LLM_BASE_URL (the server owns its GPUs).
+  LLM_GPU: z.enum(["off", "auto", "cuda", "vulkan"]).default("off"),
   HF_ENDPOINT: z.string().url().default("https://huggingface.co"),
   ISA_PYPI_URL: z.string().url().default("https://pypi.org"),
   ISA_FETCH_TIMEOUT_MS: int(100, 3_600_000).default(15_000),
@@ -171,6 +175,11 @@ export interface Config {
     readonly timeoutMs: number;
     readonly maxTokens: number;
     readonly contextTokens: number;
+    /**
+     * The embedded model's llama.cpp backend (LLM_GPU): `false` is CPU only. Optional so hand-built configs (tests)
+     * can leave it out: absent means `false`.
+     */
+    readonly gpu?: false | "auto" | "cuda" | "vulkan";
   };
   readonly fetch: {
     readonly hfEndpoint: string;
@@ -375,6 +384,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       timeoutMs: e.LLM_TIMEOUT_MS,
       maxTokens: e.LLM_MAX_TOKENS,
       contextTokens: e.LLM_CONTEXT_TOKENS,
+      gpu: e.LLM_GPU === "off" ? false : e.LLM_GPU,
     },
     fetch: {
       hfEndpoint: e.HF_ENDPOINT,

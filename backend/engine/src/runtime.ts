@@ -17,6 +17,11 @@ export interface RuntimeOptions {
   readonly storeDir?: string;
   /** Report model download progress. */
   readonly onFetchProgress?: (p: FetchProgress) => void;
+  /**
+   * Told once per part when a GPU setting (EMBED_DEVICE=cuda, LLM_GPU=cuda|vulkan) could not be honoured and the
+   * part runs on the CPU instead; e.g. `(m) => logger.warn(m)`. Default: a process warning on stderr.
+   */
+  readonly onWarning?: (message: string) => void;
 }
 
 export interface Runtime {
@@ -50,6 +55,7 @@ async function localModelPath(config: Config, onProgress?: (p: FetchProgress) =>
 export async function embedderFor(
   config: Config,
   onProgress?: (p: FetchProgress) => void,
+  onWarning?: (message: string) => void,
 ): Promise<Embedder> {
   const { ensureModel } = await import("@isa/ingest/models");
   const { createOnnxEmbedder } = await import("@isa/ingest/embed");
@@ -60,11 +66,12 @@ export async function embedderFor(
     device: config.embed.device,
     threads: config.embed.threads,
     batchSize: config.embed.batchSize,
+    ...(onWarning ? { onWarning } : {}),
   });
 }
 
 export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtime {
-  const embedder = once(() => embedderFor(config, opts.onFetchProgress));
+  const embedder = once(() => embedderFor(config, opts.onFetchProgress, opts.onWarning));
   const store = once(async () => {
     const e = await embedder.get();
     const { openLanceStore } = await import("@isa/ingest/lance");
@@ -93,6 +100,8 @@ export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtim
     return createLlamaCppLlm({
       modelPath: await localModelPath(config, opts.onFetchProgress),
       contextTokens: config.llm.contextTokens,
+      gpu: config.llm.gpu ?? false,
+      ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
     });
   };
   // Extractive answers never call the model: hand the answerer a stand-in that loads it only if asked, so

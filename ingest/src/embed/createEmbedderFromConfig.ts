@@ -4,8 +4,15 @@ import { resolveInstalledModel } from "../models/ensureModel.js";
 import type { OnnxEmbedder } from "./onnxEmbedder.js";
 import { createOnnxEmbedder } from "./onnxEmbedder.js";
 
-/** Throws MODEL_NOT_READY when `isa setup` has not installed the model (or a file no longer matches its pin). */
-export async function createEmbedderFromConfig(config: Config): Promise<OnnxEmbedder> {
+/**
+ * Throws MODEL_NOT_READY when `isa setup` has not installed the model (or a file no longer matches its pin).
+ * EMBED_DEVICE=cuda without a usable CUDA provider embeds on the CPU and says so once through `onWarning`
+ * (default: a process warning on stderr); `embedder.device` tells which device is in use.
+ */
+export async function createEmbedderFromConfig(
+  config: Config,
+  opts: { readonly onWarning?: (message: string) => void } = {},
+): Promise<OnnxEmbedder> {
   const paths = await resolveInstalledModel(config.embed.model, config);
   const modelPath = paths["model.onnx"];
   const tokenizerPath = paths["tokenizer.json"];
@@ -18,5 +25,6 @@ export async function createEmbedderFromConfig(config: Config): Promise<OnnxEmbe
     threads: config.embed.threads,
     batchSize: config.embed.batchSize,
     modelId: config.embed.model,
+    ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
   });
 }

@@ -21,6 +21,11 @@ export interface OnnxEmbedderOptions {
   /** Word pieces per text including [CLS]/[SEP]; 256 is all-MiniLM-L6-v2's max_seq_length. */
   readonly maxTokens?: number;
   readonly modelId?: string;
+  /**
+   * Told once when `device: "cuda"` could not be used and the embedder runs on the CPU instead (no CUDA provider
+   * libraries, no driver, no GPU). Default: `process.emitWarning` (stderr), since library code has no logger.
+   */
+  readonly onWarning?: (message: string) => void;
 }
 
 /**
@@ -62,6 +67,12 @@ export class OnnxEmbedder implements Embedder {
   readonly modelId: string;
   readonly dimensions: number;
   readonly batchSize: number;
+  /** Where vectors are actually computed: `cpu` after a fallback from `cuda`. */
+  readonly device: EmbedDevice;
+  /** What the configuration asked for (EMBED_DEVICE). */
+  readonly requestedDevice: EmbedDevice;
+  /** Why `cuda` was not used, when the embedder fell back to the CPU. */
+  readonly fallbackReason: string | undefined;
   private readonly outputName: string;
   /** Runs are serialised: concurrent session.run calls would only fight over the same cores. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -70,10 +81,19 @@ export class OnnxEmbedder implements Embedder {
   constructor(
     private readonly session: InferenceSession,
     readonly encoder: WordPieceEncoder,
-    opts: { modelId: string; batchSize: number },
+    opts: {
+      modelId: string;
+      batchSize: number;
+      device?: EmbedDevice;
+      requestedDevice?: EmbedDevice;
+      fallbackReason?: string;
+    },
   ) {
     this.modelId = opts.modelId;
     this.batchSize = opts.batchSize;
+    this.device = opts.device ?? "cpu";
+    this.requestedDevice = opts.requestedDevice ?? this.device;
+    this.fallbackReason = opts.fallbackReason;
     this.outputName = session.outputNames.includes("last_hidden_state")
       ? "last_hidden_state"
       : (session.outputNames[0] ?? "last_hidden_state");
@@ -190,22 +210,49 @@ export async function createOnnxEmbedder(opts: OnnxEmbedderOptions): Promise<Onn
       cause: err,
     });
   }
-  let session: InferenceSession;
-  try {
-    session = await InferenceSession.create(opts.modelPath, sessionOptions(device, opts.threads));
-  } catch (err) {
-    const hint =
-      device === "cuda"
-        ? " (the CUDA provider needs onnxruntime-node installed with ONNXRUNTIME_NODE_INSTALL=cuda12 and CUDA 12 libraries; or set EMBED_DEVICE=cpu)"
-        : "";
-    throw new AppError(
-      "EMBEDDING_FAILED",
-      `Cannot load ${opts.modelPath} on ${device}: ${message(err)}${hint}`,
-      {
-        cause: err,
-        details: { device },
-      },
+  const opened = await openSession(opts.modelPath, device, opts.threads);
+  if (opened.fallbackReason !== undefined) {
+    const warn =
+      opts.onWarning ?? ((m: string) => process.emitWarning(m, { code: "ISA_EMBED_CUDA_FALLBACK" }));
+    warn(
+      `EMBED_DEVICE=cuda: the CUDA execution provider could not be used, embedding on the CPU instead (${opened.fallbackReason}). ` +
+        "GPU nodes need onnxruntime-node installed with ONNXRUNTIME_NODE_INSTALL=cuda12, the CUDA and cuDNN libraries its provider was built against, and a visible GPU.",
     );
   }
-  return new OnnxEmbedder(session, encoder, { modelId: opts.modelId ?? "all-MiniLM-L6-v2", batchSize });
+  return new OnnxEmbedder(opened.session, encoder, {
+    modelId: opts.modelId ?? "all-MiniLM-L6-v2",
+    batchSize,
+    device: opened.device,
+    requestedDevice: device,
+    ...(opened.fallbackReason !== undefined ? { fallbackReason: opened.fallbackReason } : {}),
+  });
+}
+
+/**
+ * `cuda` first tries the CUDA provider (CPU second, for the nodes it cannot run); when that session cannot be
+ * created (onnxruntime-node throws when the provider library, CUDA or a GPU is missing: it never falls back by
+ * itself) the CPU alone is tried. Only a CPU failure is fatal: then the model file itself is the problem.
+ */
+async function openSession(
+  modelPath: string,
+  device: EmbedDevice,
+  threads: number | undefined,
+): Promise<{ session: InferenceSession; device: EmbedDevice; fallbackReason?: string }> {
+  let fallbackReason: string | undefined;
+  if (device === "cuda") {
+    try {
+      return { session: await InferenceSession.create(modelPath, sessionOptions("cuda", threads)), device };
+    } catch (err) {
+      fallbackReason = message(err).split("\n")[0];
+    }
+  }
+  try {
+    const session = await InferenceSession.create(modelPath, sessionOptions("cpu", threads));
+    return { session, device: "cpu", ...(fallbackReason !== undefined ? { fallbackReason } : {}) };
+  } catch (err) {
+    throw new AppError("EMBEDDING_FAILED", `Cannot load ${modelPath} on cpu: ${message(err)}`, {
+      cause: err,
+      details: { device, ...(fallbackReason !== undefined ? { cudaError: fallbackReason } : {}) },
+    });
+  }
 }

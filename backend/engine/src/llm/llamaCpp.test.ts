@@ -114,3 +114,56 @@ describe.skipIf(!gguf)(
     });
   },
 );
+
+// LLM_GPU (core/src/config.ts): `off` must stay on the CPU; an explicit backend that cannot load here (no CUDA on
+// CI machines) answers on the CPU and says so once. On a GPU node with the CUDA binary, the `cuda` case checks
+// the backend in use instead.
+describe.skipIf(!gguf)(
+  `createLlamaCppLlm GPU setting${gguf ? "" : ` (${NO_GGUF_MESSAGE})`}`,
+  { timeout: 180_000 },
+  () => {
+    it("gpu: false (LLM_GPU=off, the default) loads the CPU backend and warns about nothing", async () => {
+      const warnings: string[] = [];
+      const llm = createLlamaCppLlm({
+        modelPath: gguf ?? "",
+        contextTokens: 512,
+        threads: 1,
+        onWarning: (m) => warnings.push(m),
+      });
+      try {
+        expect(await llm.gpu()).toBe(false);
+        expect(warnings).toEqual([]);
+      } finally {
+        await llm.close();
+      }
+    });
+
+    it("gpu: cuda uses CUDA when its backend loads, else answers on the CPU with exactly one warning", async () => {
+      const warnings: string[] = [];
+      const llm = createLlamaCppLlm({
+        modelPath: gguf ?? "",
+        contextTokens: 512,
+        threads: 1,
+        gpu: "cuda",
+        onWarning: (m) => warnings.push(m),
+      });
+      try {
+        const backend = await llm.gpu();
+        if (backend === false) {
+          expect(warnings).toHaveLength(1);
+          expect(warnings[0]).toContain("LLM_GPU=cuda");
+          expect(warnings[0]).toContain("on the CPU instead");
+        } else {
+          expect(backend).toBe("cuda");
+          expect(warnings).toEqual([]);
+        }
+        const { text } = await run(llm, ask("Say hello.", { maxTokens: 4 }));
+        expect(text.trim()).not.toBe("");
+        // Loaded once: no second warning on later calls.
+        expect(warnings.length).toBeLessThanOrEqual(1);
+      } finally {
+        await llm.close();
+      }
+    });
+  },
+);

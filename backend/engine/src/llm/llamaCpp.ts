@@ -24,14 +24,20 @@ export interface LlamaCppOptions {
   readonly contextTokens: number;
   /** CPU threads for evaluation; default: half the cores (at least 1), see DEFAULT_THREADS. */
   readonly threads?: number;
-  /** `false` (default) loads the prebuilt CPU binary; `"auto"` picks CUDA/Vulkan/Metal when present. */
-  readonly gpu?: false | "auto" | "cuda";
+  /**
+   * llama.cpp backend (LLM_GPU). `false` (default) loads the prebuilt CPU binary; `"auto"` whatever GPU backend
+   * node-llama-cpp finds (CUDA, Vulkan, Metal), else the CPU; `"cuda"`/`"vulkan"` that backend, and the CPU with one
+   * `onWarning` when its binary or driver cannot be loaded. Layers go to the GPU as far as they fit ("auto").
+   */
+  readonly gpu?: false | "auto" | "cuda" | "vulkan";
   /** Parallel generations (context sequences). Default 1: requests queue, which is fastest on a few CPU cores. */
   readonly sequences?: number;
   /** Reported as `modelId`; default: the file name without `.gguf`. */
   readonly modelId?: string;
   /** Receives llama.cpp's own warnings and errors (library code never writes to the console). */
   readonly log?: (level: string, message: string) => void;
+  /** Told once when the requested GPU backend could not be loaded; default: `process.emitWarning` (stderr). */
+  readonly onWarning?: (message: string) => void;
 }
 
 export interface LlamaCppLlm extends Llm {
@@ -41,6 +47,8 @@ export interface LlamaCppLlm extends Llm {
   countTokens(text: string): Promise<number>;
   /** The context window actually in use, after capping at the model's training size (loads the model). */
   contextSize(): Promise<number>;
+  /** The backend actually in use: `false` for the CPU, else `cuda`, `vulkan` or `metal` (loads the model). */
+  gpu(): Promise<false | string>;
 }
 
 /**
@@ -165,6 +173,9 @@ export function createLlamaCppLlm(opts: LlamaCppOptions): LlamaCppLlm {
     async contextSize() {
       return (await ensure()).context.contextSize;
     },
+    async gpu() {
+      return (await ensure()).llama.gpu;
+    },
     async close() {
       closed = true;
       const l = loading;
@@ -189,24 +200,42 @@ async function load(opts: LlamaCppOptions): Promise<Loaded> {
   // Imported here so that deployments using an LLM server never load the native addon.
   const { getLlama, LlamaChat, LlamaLogLevel } = await import("node-llama-cpp");
   const log = opts.log;
-  const gpu = opts.gpu ?? false;
-  const llama = await getLlama({
-    gpu,
-    logLevel: LlamaLogLevel.warn,
-    logger: (level, message) => log?.(String(level), message),
-    // Never build from source or download at run time: the prebuilt binaries ship with the package.
-    build: "never",
-    progressLogs: false,
-  }).catch((err: unknown) => {
-    throw new AppError(
-      "MODEL_NOT_READY",
-      `The llama.cpp runtime for gpu=${String(gpu)} could not be loaded.`,
-      { cause: err },
+  const requested = opts.gpu ?? false;
+  const open = (gpu: false | "auto" | "cuda" | "vulkan") =>
+    getLlama({
+      gpu,
+      logLevel: LlamaLogLevel.warn,
+      logger: (level, message) => log?.(String(level), message),
+      // Never build from source or download at run time: the prebuilt binaries ship with the package.
+      build: "never",
+      progressLogs: false,
+    }).catch((err: unknown) => {
+      throw new AppError(
+        "MODEL_NOT_READY",
+        `The llama.cpp runtime for gpu=${String(gpu)} could not be loaded.`,
+        {
+          cause: err,
+        },
+      );
+    });
+  let llama: Llama;
+  try {
+    llama = await open(requested);
+  } catch (err) {
+    // An explicit backend that does not load (no prebuilt binary for it, no driver, no CUDA runtime): the CPU
+    // answers more slowly rather than not at all, and says so. `auto` already falls back inside node-llama-cpp.
+    if (requested !== "cuda" && requested !== "vulkan") throw err;
+    llama = await open(false);
+    const cause = (err as { cause?: unknown }).cause;
+    const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    const warn = opts.onWarning ?? ((m: string) => process.emitWarning(m, { code: "ISA_LLM_GPU_FALLBACK" }));
+    warn(
+      `LLM_GPU=${requested}: the llama.cpp ${requested} backend could not be loaded, running the model on the CPU instead (${why.split("\n")[0]}).`,
     );
-  });
+  }
   let model: LlamaModel;
   try {
-    model = await llama.loadModel({ modelPath: opts.modelPath, ...(opts.gpu ? {} : { gpuLayers: 0 }) });
+    model = await llama.loadModel({ modelPath: opts.modelPath, ...(llama.gpu ? {} : { gpuLayers: 0 }) });
   } catch (err) {
     await llama.dispose();
     throw new AppError(
