@@ -1,5 +1,6 @@
 // Block Kit for answers, progress and failures. Pure functions of their input, so tests can compare exact blocks.
 import type { AnswerPayload, AppError, WireCitation } from "@isa/core";
+import { answerLabel } from "@isa/core";
 import type { types } from "@slack/bolt";
 
 type KnownBlock = types.KnownBlock;
@@ -82,7 +83,10 @@ export function answerBlocks(a: AnswerPayload, opts: AnswerBlockOptions): KnownB
   ];
   const listed = a.abstained ? a.closest : a.citations;
   if (listed.length > 0) {
-    const heading = a.abstained ? "*Closest documents I could use here*" : "*Sources*";
+    // "Quoted from 3 sources" / "Generated from 2 sources" / "Partial answer: …": the reader knows what they get.
+    const heading = a.abstained
+      ? "*Closest documents I could use here*"
+      : `*${answerLabel(a, new Set(listed.map((c) => c.path)).size)}*`;
     const lines = listed.map((c, i) =>
       sourceLine(a.abstained ? { ...c, n: i + 1 } : c, opts.sourceUrlTemplate),
     );

@@ -10,7 +10,7 @@ import type {
   Project,
   WireCitation,
 } from "@isa/core";
-import { AppError, toAppError } from "@isa/core";
+import { AppError, answerLabel, toAppError } from "@isa/core";
 import * as vscode from "vscode";
 import { resolveCitation } from "./citations.js";
 import type { Connection } from "./connection.js";
@@ -103,7 +103,7 @@ async function ask(
       await citationLinks(stream, answer.closest, ctx.template);
     }
   } else if (answer.citations.length > 0) {
-    stream.markdown("\n\n**Sources:**");
+    stream.markdown(`\n\n**${answerLabel(answer, new Set(answer.citations.map((c) => c.path)).size)}:**`);
     await citationLinks(stream, answer.citations, ctx.template);
   }
   return {

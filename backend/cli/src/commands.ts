@@ -1,6 +1,6 @@
 // The isa commands that read or write the index: setup, ingest, search, ask.
 import type { Principal } from "@isa/core";
-import { AppError, citationJson, loadConfig, PUBLIC_GROUP } from "@isa/core";
+import { AppError, answerLabel, citationJson, loadConfig, PUBLIC_GROUP } from "@isa/core";
 import { createRuntime } from "@isa/engine";
 import type { IngestSummary } from "@isa/ingest";
 import { ensureModel, sourceFromPath, update } from "@isa/ingest";
@@ -163,32 +163,11 @@ export async function askCommand(argv: readonly string[]): Promise<void> {
     else out(res.answer);
     const sources = res.abstained ? (res.closest ?? []) : res.citations;
     if (sources.length > 0) {
-      out(`\n${answerLabel(res.state, res.mode, new Set(sources.map((c) => c.path)).size)}:`);
+      out(`\n${answerLabel(res, new Set(sources.map((c) => c.path)).size)}:`);
       for (const c of sources) out(formatCitation(c));
     }
   } finally {
     await rt.close();
-  }
-}
-
-/** What the listed sources are: "Quoted from 3 sources", "Generated from 2 sources", or the closest ones. */
-export function answerLabel(
-  state: "answered" | "partial" | "abstained",
-  mode: "quoted" | "generated",
-  count: number,
-): string {
-  const n = `${count} source${count === 1 ? "" : "s"}`;
-  switch (state) {
-    case "abstained":
-      return "Closest documents";
-    case "partial":
-      return `Partial answer: closest passages from ${n}`;
-    case "answered":
-      return mode === "quoted" ? `Quoted from ${n}` : `Generated from ${n}`;
-    default: {
-      const never: never = state;
-      return never;
-    }
   }
 }
 

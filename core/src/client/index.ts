@@ -1,4 +1,6 @@
 // The API client's public surface (re-exported from @isa/core).
+
+export { answerLabel } from "./answerLabel.js";
 export type {
   ApiClient,
   ApiClientOptions,

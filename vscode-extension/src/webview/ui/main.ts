@@ -109,7 +109,9 @@ function renderTurn(entry: { turn: Turn; el: HTMLLIElement }): void {
     renderAnswerText(body, a.answer, a.citations);
     const list = a.abstained ? a.closest : a.citations;
     if (list.length > 0) {
-      li.append(el("div", { cls: "sources-title", text: a.abstained ? "Closest documents" : "Sources" }));
+      li.append(
+        el("div", { cls: "sources-title", text: sourcesTitle(a, new Set(list.map((c) => c.path)).size) }),
+      );
       const ol = el("ol", { cls: "sources" });
       for (const c of list) {
         const item = el("li");
@@ -247,3 +249,19 @@ cancelBtn.addEventListener("click", () => post({ type: "ask/cancel" }));
 $<HTMLButtonElement>("new").addEventListener("click", () => post({ type: "conversation/new" }));
 
 post({ type: "view/ready" });
+
+/**
+ * The sources' heading, worded as core's `answerLabel` (the webview bundle does not load core): "Quoted from 3
+ * sources", "Generated from 2 sources", "Partial answer: closest passages from 1 source", "Closest documents".
+ */
+function sourcesTitle(
+  a: { readonly abstained: boolean; readonly state?: string | undefined; readonly mode?: string | undefined },
+  count: number,
+): string {
+  const state = a.state ?? (a.abstained ? "abstained" : "answered");
+  const n = `${count} source${count === 1 ? "" : "s"}`;
+  if (state === "abstained") return "Closest documents";
+  if (state === "partial") return `Partial answer: closest passages from ${n}`;
+  if (a.mode === "generated") return `Generated from ${n}`;
+  return a.mode === "quoted" ? `Quoted from ${n}` : "Sources";
+}
