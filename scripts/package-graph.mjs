@@ -41,14 +41,19 @@ const BLOCK = /(<!-- package-graph:start -->\n```mermaid\n)[\s\S]*?(\n```\n<!-- 
 /** The graph embedded in docs/architecture.md (undefined when the markers are missing). */
 export function documentedGraph() {
   const m = BLOCK.exec(readFileSync(DOCS, "utf8"));
-  return m ? readFileSync(DOCS, "utf8").slice(m.index + m[1].length, m.index + m[0].length - m[2].length) : undefined;
+  return m
+    ? readFileSync(DOCS, "utf8").slice(m.index + m[1].length, m.index + m[0].length - m[2].length)
+    : undefined;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   if (process.argv.includes("--json")) {
     process.stdout.write(`${JSON.stringify(workspaceGraph(), null, 2)}\n`);
   } else if (process.argv.includes("--docs")) {
-    writeFileSync(DOCS, readFileSync(DOCS, "utf8").replace(BLOCK, (_m, a, b) => `${a}${mermaid()}${b}`));
+    writeFileSync(
+      DOCS,
+      readFileSync(DOCS, "utf8").replace(BLOCK, (_m, a, b) => `${a}${mermaid()}${b}`),
+    );
   } else {
     process.stdout.write(`${mermaid()}\n`);
   }

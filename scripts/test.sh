@@ -50,6 +50,10 @@ bash vscode-extension/e2e/install-code-server.sh >/dev/null ||
 echo "==> helm, kubeconform, hadolint (for the deploy tests)"
 bash scripts/install-k8s-tools.sh >/dev/null || echo "the Kubernetes tools could not be installed; the deploy tests will fail." >&2
 
+echo "==> Kafka, MLflow (for the bus and tracking tests)"
+bash scripts/install-kafka.sh >/dev/null || echo "Kafka could not be installed; the Kafka tests will fail." >&2
+bash scripts/install-mlflow.sh >/dev/null || echo "MLflow could not be installed; the MLflow tests will fail." >&2
+
 # The official A2A conformance kit (../shared/a2a-tck) in a cached venv, for test/a2a-tck.e2e.test.ts.
 echo "==> A2A TCK (venv)"
 bash scripts/install-a2a-tck.sh >/dev/null || echo "the A2A TCK could not be installed; its test will fail." >&2

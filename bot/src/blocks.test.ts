@@ -77,7 +77,9 @@ describe("blocks", () => {
   it("says how the answer was made: quoted, generated or partial", () => {
     const quoted = JSON.stringify(answerBlocks({ ...sampleAnswer, state: "answered", mode: "quoted" }, {}));
     expect(quoted).toContain("*Quoted from 1 source*");
-    const generated = JSON.stringify(answerBlocks({ ...sampleAnswer, state: "answered", mode: "generated" }, {}));
+    const generated = JSON.stringify(
+      answerBlocks({ ...sampleAnswer, state: "answered", mode: "generated" }, {}),
+    );
     expect(generated).toContain("*Generated from 1 source*");
     const partial = JSON.stringify(answerBlocks({ ...sampleAnswer, state: "partial", mode: "quoted" }, {}));
     expect(partial).toContain("Partial answer: closest passages from 1 source");

@@ -1,5 +1,3 @@
-// The API client's surface is listed once, in ./client/index.ts.
-
 export type {
   Bus,
   BusAssignment,
@@ -15,8 +13,64 @@ export { createInProcessBus } from "./bus/inProcessBus.js";
 export { murmur2, partitionForKey } from "./bus/partition.js";
 export type { BaseTopic, ConcreteTopic, TopicSpec } from "./bus/topics.js";
 export { concreteTopics, DLQ_RETENTION_MS, dlqTopic, retryTopic, TOPIC_TABLE, TOPICS } from "./bus/topics.js";
-export * from "./client/index.js";
-export type { Config, Env, KafkaConfig } from "./config.js";
+// The API client, how answers are labelled, and the wire schemas responses are parsed with.
+export { answerLabel } from "./client/answerLabel.js";
+export type {
+  ApiClient,
+  ApiClientOptions,
+  AskOptions,
+  ConversationTurn,
+  FeedbackInput,
+  OwnersQuery,
+  SearchOptions as ClientSearchOptions,
+} from "./client/apiClient.js";
+export {
+  composeQuestion,
+  createApiClient,
+  MAX_LOOKUP_TERMS,
+  MAX_QUESTION_CHARS,
+} from "./client/apiClient.js";
+export type { SseEvent } from "./client/sse.js";
+export { readSse } from "./client/sse.js";
+export type {
+  AnswerPayload,
+  ConversationPayload,
+  ConversationTurnPayload,
+  LookupDoc,
+  LookupResponse,
+  LookupResult,
+  Owner,
+  OwnersResponse,
+  Project,
+  ProjectsResponse,
+  SearchHit,
+  SearchResponse,
+  WireCitation,
+} from "./client/wire.js";
+export {
+  CONVERSATION_ID,
+  citationJson,
+  TRACE_ID,
+  wireAnswerModeSchema,
+  wireAnswerSchema,
+  wireAnswerStateSchema,
+  wireCitationSchema,
+  wireConversationSchema,
+  wireConversationTurnSchema,
+  wireErrorSchema,
+  wireFeedbackResponseSchema,
+  wireLookupDocSchema,
+  wireLookupResponseSchema,
+  wireLookupResultSchema,
+  wireOwnerSchema,
+  wireOwnersResponseSchema,
+  wireProjectSchema,
+  wireProjectsResponseSchema,
+  wireSearchHitSchema,
+  wireSearchResponseSchema,
+  wireTokenEventSchema,
+} from "./client/wire.js";
+export type { Config, Env, KafkaConfig, QdrantConfig } from "./config.js";
 export { envSchema, loadConfig } from "./config.js";
 export {
   documentPathMatches,

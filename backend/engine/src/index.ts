@@ -50,13 +50,13 @@ export {
 } from "./observe.js";
 export type {
   CatalogEntity,
+  CatalogProblem,
   CodeownersRule,
   OwnedProject,
   OwnerEntry,
   Ownership,
   OwnershipQuery,
 } from "./owners/index.js";
-export type { CatalogProblem } from "./owners/index.js";
 export {
   catalogProblems,
   findOwners,

@@ -94,9 +94,9 @@ function registerCard(app: FastifyInstance, url: string, card: () => AgentCard, 
     // header gets the v1.0 shape too, so the card validates against the v1.0 schema whatever it sends (the A2A
     // TCK's CARD-STRUCT-001); a v0.3 client that asks for 0.3 still gets the card it can read (top-level url).
     const legacyAsked = requestedVersion(request)?.startsWith("0.") === true;
-    const body = legacyAsked
-      ? (v03 ??= JSON.stringify(legacy()))
-      : (v1 ??= JSON.stringify(AgentCard.toJSON(card())));
+    if (legacyAsked) v03 ??= JSON.stringify(legacy());
+    else v1 ??= JSON.stringify(AgentCard.toJSON(card()));
+    const body = legacyAsked ? v03 : v1;
     return reply
       .header("vary", "A2A-Version")
       .header("cache-control", "public, max-age=300")
