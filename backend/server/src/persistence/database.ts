@@ -70,6 +70,23 @@ export const MIGRATIONS: readonly { readonly version: number; readonly sql: stri
       CREATE INDEX IF NOT EXISTS isa_rate_limits_window ON isa_rate_limits (window_start);
     `,
   },
+  {
+    // Ratings of answers (POST /v1/feedback), shared by replicas; deleted after ISA_RETENTION_DAYS.
+    version: 3,
+    sql: `
+      CREATE TABLE IF NOT EXISTS isa_feedback (
+        id bigserial PRIMARY KEY,
+        ts timestamptz NOT NULL,
+        trace_id text NOT NULL,
+        rating text NOT NULL,
+        comment text,
+        principal text NOT NULL,
+        request_id text NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS isa_feedback_ts ON isa_feedback (ts);
+      CREATE INDEX IF NOT EXISTS isa_feedback_trace ON isa_feedback (trace_id);
+    `,
+  },
 ];
 
 /**

@@ -1,6 +1,8 @@
 // Persistent state of the servers: conversations (HTTP API) and A2A tasks, in memory by default or in PostgreSQL
 // when ISA_DATABASE_URL is set, both expiring after ISA_RETENTION_DAYS. Vectors are not here: they live in the
 // vector store.
+
+import path from "node:path";
 import type { OwnerResolver, TaskStore } from "@a2a-js/sdk/server";
 import type { Config, ConversationStore, RateLimiter } from "@isa/core";
 import { createMemoryRateLimiter } from "@isa/core";
@@ -8,6 +10,8 @@ import type { Logger } from "pino";
 import { createMemoryConversationStore } from "./conversations.js";
 import type { Database } from "./database.js";
 import { openDatabase } from "./database.js";
+import type { FeedbackStore } from "./feedback.js";
+import { createFileFeedbackStore, createPgFeedbackStore } from "./feedback.js";
 import { createMemoryTaskStore } from "./memoryTaskStore.js";
 import { createPgConversationStore } from "./pgConversations.js";
 import { createPgRateLimiter } from "./pgRateLimiter.js";
@@ -28,6 +32,12 @@ export {
 } from "./conversations.js";
 export type { Database, DatabaseOptions, Queryable } from "./database.js";
 export { databaseUnavailable, jsonbText, MIGRATIONS, openDatabase } from "./database.js";
+export type { FeedbackRecord, FeedbackStore } from "./feedback.js";
+export {
+  createFileFeedbackStore,
+  createPgFeedbackStore,
+  deleteExpiredFeedback,
+} from "./feedback.js";
 export type { MemoryGauge, MemoryTaskStoreOptions } from "./memoryTaskStore.js";
 export { createMemoryTaskStore, jsonBytes, MEMORY_TASKS, MEMORY_TASKS_MAX_BYTES } from "./memoryTaskStore.js";
 export type { PgConversationStoreOptions } from "./pgConversations.js";
@@ -143,6 +153,18 @@ export function defaultRateLimiter(
   if (!config.databaseUrl) return createMemoryRateLimiter({ limit });
   return createPgRateLimiter(sharedDatabase(config.databaseUrl, logger, config.ops.retentionDays), {
     limit,
+    ...(logger ? { logger } : {}),
+  });
+}
+
+/** Ratings: PostgreSQL (the shared pool, same retention as conversations) with ISA_DATABASE_URL, else feedback.jsonl. */
+export function defaultFeedbackStore(
+  config: DbConfig & Pick<Config, "dataDir">,
+  logger?: Logger,
+): FeedbackStore {
+  if (!config.databaseUrl) return createFileFeedbackStore(path.join(config.dataDir, "feedback.jsonl"));
+  return createPgFeedbackStore(sharedDatabase(config.databaseUrl, logger, config.ops.retentionDays), {
+    retentionDays: config.ops.retentionDays,
     ...(logger ? { logger } : {}),
   });
 }

@@ -1,8 +1,7 @@
-// POST /v1/feedback: one JSON line per rating in <dataDir>/feedback.jsonl (who, which answer, up/down, comment).
-// Appends are chained so concurrent requests never interleave within a line.
-import { appendFile, mkdir } from "node:fs/promises";
-import path from "node:path";
+// POST /v1/feedback: one rating (who, which answer, up/down, comment) in the feedback store: PostgreSQL with
+// ISA_DATABASE_URL (shared by replicas, same retention as conversations), else <dataDir>/feedback.jsonl.
 import type { FastifyInstance } from "fastify";
+import { defaultFeedbackStore } from "../../persistence/index.js";
 import type { ApiContext } from "../context.js";
 import { principalOf } from "../context.js";
 import { parseWith } from "../errors.js";
@@ -13,16 +12,8 @@ import { appTracing } from "../tracking.js";
 export function registerFeedback(app: FastifyInstance, ctx: ApiContext): void {
   const spec = ROUTES.feedback;
   const tracing = appTracing(app, ctx);
-  const file = path.join(ctx.config.dataDir, "feedback.jsonl");
-  let chain: Promise<unknown> = Promise.resolve();
-  const append = (line: string): Promise<void> => {
-    const next = chain.then(async () => {
-      await mkdir(path.dirname(file), { recursive: true });
-      await appendFile(file, line, "utf8");
-    });
-    chain = next.catch(() => {});
-    return next;
-  };
+  const store = defaultFeedbackStore(ctx.config, app.log as never);
+  app.addHook("onClose", () => store.close());
   app.route({
     method: spec.method,
     url: spec.url,
@@ -37,7 +28,7 @@ export function registerFeedback(app: FastifyInstance, ctx: ApiContext): void {
         principal: principal.id,
         requestId: request.id,
       };
-      await append(`${JSON.stringify(record)}\n`);
+      await store.record(record);
       // Also an assessment on the answer's MLflow trace (queued; never awaited, never fails the request).
       (await tracing.tracer())?.feedback({
         traceId: body.traceId,
