@@ -74,6 +74,19 @@ export function createRuntime(config: Config, opts: RuntimeOptions = {}): Runtim
   const embedder = once(() => embedderFor(config, opts.onFetchProgress, opts.onWarning));
   const store = once(async () => {
     const e = await embedder.get();
+    const qdrant = config.store.qdrant;
+    if (qdrant) {
+      // The cluster store (QDRANT_URL). A per-purpose store (the eval's per-corpus index) is its own collection.
+      const { openQdrantStore } = await import("@isa/ingest/qdrant");
+      const suffix = opts.storeDir ? `_${path.basename(opts.storeDir).replace(/[^A-Za-z0-9_-]/g, "_")}` : "";
+      return openQdrantStore({
+        url: qdrant.url,
+        ...(qdrant.apiKey ? { apiKey: qdrant.apiKey } : {}),
+        collection: `${qdrant.collection}${suffix}`,
+        dimensions: e.dimensions,
+        modelId: e.modelId,
+      });
+    }
     const { openLanceStore } = await import("@isa/ingest/lance");
     return openLanceStore({
       dir: opts.storeDir ?? path.join(config.dataDir, "lancedb"),
