@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
 done
 
 free_port() {
-  node -e 'const s=require("node:net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
 # Alive and not a zombie (an orphaned broker is reaped by whatever runs as PID 1, which may be slow or never).
@@ -98,7 +98,8 @@ L4J
     jvm=(java ${ISA_KAFKA_HEAP:--Xms256m -Xmx768m} -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true
       "-Dlog4j2.configurationFile=$dir/log4j2.properties" -cp "$libs/*")
     if [ ! -f "$dir/data/meta.properties" ]; then
-      cluster_id="$(node -e 'console.log(require("node:crypto").randomBytes(16).toString("base64url"))')"
+      # 16 random bytes, base64url without padding (what kafka-storage random-uuid prints); no node needed.
+      cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
       "${jvm[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" >"$dir/format.log" 2>&1 ||
         { cat "$dir/format.log" >&2; exit 1; }
     fi
