@@ -3,6 +3,7 @@
 // bounded and stripped of control characters, exactly as the LanceDB store does, so both stores see the same groups.
 import { createHash } from "node:crypto";
 import type { Chunk, DocumentKind, DocumentQuery, DocumentState, Principal, SearchOptions } from "@isa/core";
+import { rowToChunk, rowToDocumentState } from "./records.js";
 
 /** Longest group, id or name we put in a filter; longer values cannot match anything we store. */
 const MAX_VALUE_LENGTH = 512;
@@ -52,25 +53,8 @@ export function chunkPayload(c: Chunk): Payload {
   };
 }
 
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
-
-export function payloadToChunk(p: Payload): Chunk {
-  const language = p.language;
-  return {
-    id: String(p.id),
-    docId: String(p.docId),
-    source: String(p.source),
-    path: String(p.path),
-    title: String(p.title),
-    headingPath: strings(p.headingPath),
-    kind: String(p.kind) as DocumentKind,
-    ...(typeof language === "string" ? { language } : {}),
-    startLine: Number(p.startLine),
-    endLine: Number(p.endLine),
-    text: String(p.text),
-    acl: strings(p.acl),
-  };
-}
+/** A point's payload as a Chunk (the payload carries the LanceDB row's field names). */
+export const payloadToChunk = (p: Payload): Chunk => rowToChunk(p);
 
 /** The last segment of a `/`-separated path. */
 const fileNameOf = (p: string) => p.slice(p.lastIndexOf("/") + 1);
@@ -89,16 +73,7 @@ export function documentPayload(d: DocumentState): Payload {
   };
 }
 
-export function payloadToDocumentState(p: Payload): DocumentState {
-  return {
-    docId: String(p.docId),
-    source: String(p.source),
-    path: String(p.path),
-    contentHash: String(p.contentHash),
-    acl: strings(p.acl),
-    chunkIds: strings(p.chunkIds),
-  };
-}
+export const payloadToDocumentState = (p: Payload): DocumentState => rowToDocumentState(p);
 
 export interface FieldCondition {
   readonly key: string;

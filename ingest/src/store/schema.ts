@@ -5,6 +5,8 @@ import { Field, FixedSizeList, Float32, Int32, List, Schema, Utf8 } from "apache
 import type { LexicalOptions } from "./searchText.js";
 import { DEFAULT_LEXICAL, searchText } from "./searchText.js";
 
+export { rowToChunk, rowToDocumentState } from "./records.js";
+
 export const CHUNKS_TABLE = "chunks";
 export const DOCUMENTS_TABLE = "documents";
 /** The full-text-indexed column. */
@@ -88,43 +90,6 @@ export function documentRow(d: DocumentState): Record<string, unknown> {
     contentHash: d.contentHash,
     acl: [...d.acl],
     chunkIds: [...d.chunkIds],
-  };
-}
-
-/** Lists come back as Arrow vectors (or arrays, depending on the path); both become plain string arrays. */
-function strings(v: unknown): string[] {
-  if (v === null || v === undefined) return [];
-  if (Array.isArray(v)) return v.map(String);
-  const arr = (v as { toArray?: () => ArrayLike<unknown> }).toArray?.();
-  return arr ? Array.from(arr, String) : [];
-}
-
-export function rowToChunk(r: Record<string, unknown>): Chunk {
-  const language = r.language;
-  return {
-    id: String(r.id),
-    docId: String(r.docId),
-    source: String(r.source),
-    path: String(r.path),
-    title: String(r.title),
-    headingPath: strings(r.headingPath),
-    kind: String(r.kind) as DocumentKind,
-    ...(typeof language === "string" ? { language } : {}),
-    startLine: Number(r.startLine),
-    endLine: Number(r.endLine),
-    text: String(r.text),
-    acl: strings(r.acl),
-  };
-}
-
-export function rowToDocumentState(r: Record<string, unknown>): DocumentState {
-  return {
-    docId: String(r.docId),
-    source: String(r.source),
-    path: String(r.path),
-    contentHash: String(r.contentHash),
-    acl: strings(r.acl),
-    chunkIds: strings(r.chunkIds),
   };
 }
 
