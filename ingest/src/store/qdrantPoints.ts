@@ -2,7 +2,7 @@
 // carries. Filters are JSON, not a query language, so hostile group names cannot inject anything; they are still
 // bounded and stripped of control characters, exactly as the LanceDB store does, so both stores see the same groups.
 import { createHash } from "node:crypto";
-import type { Chunk, DocumentKind, DocumentQuery, DocumentState, Principal, SearchOptions } from "@isa/core";
+import type { Chunk, DocumentQuery, DocumentState, Principal, SearchOptions } from "@isa/core";
 import { rowToChunk, rowToDocumentState } from "./records.js";
 
 /** Longest group, id or name we put in a filter; longer values cannot match anything we store. */

@@ -1,6 +1,6 @@
 // Arrow schemas of the two tables and the conversions between their rows and domain objects.
 // Columns keep the domain's names; LanceDB's SQL resolves camelCase names without quoting.
-import type { Chunk, DocumentKind, DocumentState, EmbeddedChunk } from "@isa/core";
+import type { DocumentState, EmbeddedChunk } from "@isa/core";
 import { Field, FixedSizeList, Float32, Int32, List, Schema, Utf8 } from "apache-arrow";
 import type { LexicalOptions } from "./searchText.js";
 import { DEFAULT_LEXICAL, searchText } from "./searchText.js";
